@@ -1,0 +1,41 @@
+# Sunlight: the README's commands. Every target creates the virtual environment first when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint bench install
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sunlight migrate --noinput
+	$(BIN)/sunlight demo
+	@echo ""
+	@echo "阳光执法已启动：公示门户 http://$(HOST):$(PORT)/  工作台 http://$(HOST):$(PORT)/workbench/"
+	@echo "登录：用户名 admin / officer / unithead / reviewer / agencyhead / archivist / supervisor 等，密码 Sunlight@2026（见 README）"
+	@echo ""
+	SUNLIGHT_DEBUG=$${SUNLIGHT_DEBUG:-true} $(BIN)/sunlight runserver $(HOST):$(PORT)
+
+# The whole suite: unit, API, property and browser tests (browser tests need Debian's chromium; .ci/run installs it).
+test: $(STAMP)
+	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy sunlight
+	$(BIN)/sunlight makemigrations --check --dry-run
+
+bench: $(STAMP)
+	set -e; for f in bench/bench_*.py; do DJANGO_SETTINGS_MODULE=sunlight.settings $(BIN)/python $$f; done

@@ -1,0 +1,15 @@
+"""Root URLconf: the public portal at /, the staff workbench at /workbench/, accounts, and the API at /api/v1/."""
+
+from django.urls import include, path
+
+from sunlight.api import api
+
+urlpatterns = [
+    path("", include("sunlight.portal.urls")),
+    path("accounts/", include("sunlight.accounts.urls")),
+    path("workbench/", include("sunlight.workbench.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "sunlight.workbench.views.permission_denied"
+handler404 = "sunlight.workbench.views.not_found"

@@ -1,0 +1,48 @@
+"""Template context for every page: the module navigation the user may use, and the calendar banner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sunlight.org.choices import Capability
+
+# (url name, label, capability or None for every staff user)
+MODULES: list[tuple[str, Any, str | None]] = [
+    ("workbench:home", _("工作台"), None),
+    ("workbench:my_warnings", _("我的预警"), None),
+    ("workbench:warning_rollup", _("预警汇总"), Capability.VIEW_ROLLUP),
+    ("workbench:agency_list", _("组织机构"), Capability.VIEW_ORG),
+    ("workbench:user_list", _("用户管理"), Capability.MANAGE_USERS),
+    ("workbench:calendar", _("工作日历"), None),
+    ("workbench:audit", _("安全审计"), Capability.VIEW_AUDIT),
+]
+
+
+def workbench(request: HttpRequest) -> dict[str, Any]:
+    """Navigation for the signed-in user; a banner when the calendar lacks an official schedule (SYS-3)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not request.path.startswith("/workbench/"):
+        return {}
+    nav = []
+    for name, label, capability in MODULES:
+        if capability is None or user.is_superuser or user.has_capability(capability):
+            url = reverse(name)
+            current = request.path == url or (url != reverse("workbench:home") and request.path.startswith(url))
+            nav.append({"url": url, "label": label, "current": current})
+    return {"nav": nav, "calendar_warning": calendar_banner()}
+
+
+def calendar_banner() -> str | None:
+    """The warning for this year, or next year from October on, when no official schedule is known."""
+    from sunlight.core.calendar import WorkCalendar, unscheduled_warning
+
+    today = timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month >= 10 else [])
+    calendar = WorkCalendar.load()
+    missing = [y for y in years if not calendar.is_scheduled_year(y)]
+    return unscheduled_warning(missing) if missing else None

@@ -1,0 +1,89 @@
+"""Reads for the workbench's warning pages (SYS-8): my warnings, and the roll-up per agency and level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from sunlight.core.choices import DeadlineStatus, Level
+from sunlight.core.models import Deadline, LedgerEntry
+from sunlight.org.choices import Capability
+from sunlight.org.choices import Level as OrgLevel
+from sunlight.org.models import Agency
+from sunlight.org.scope import require_capability, scope_q
+from sunlight.org.selectors import agencies_visible_to
+
+RUNNING = (DeadlineStatus.OPEN, DeadlineStatus.PAUSED)
+WARNING_LEVELS = (Level.YELLOW, Level.RED)
+
+
+def deadlines_visible_to(user: Any) -> QuerySet[Deadline]:
+    """Deadlines within the user's data scope (their own, their unit's, their agency's, their region's)."""
+    return Deadline.objects.select_related("rule", "agency", "unit", "responsible").filter(
+        scope_q(user, agency="agency", unit="unit", owner="responsible", region="region_code")
+    )
+
+
+def my_warnings(user: Any, *, level: str | None = None) -> QuerySet[Deadline]:
+    """Running deadlines the user is responsible for that are yellow or red, most urgent first."""
+    qs = Deadline.objects.select_related("rule", "agency", "unit").filter(
+        responsible=user, status__in=RUNNING, level__in=WARNING_LEVELS
+    )
+    if level in WARNING_LEVELS:
+        qs = qs.filter(level=level)
+    return qs.order_by("due_at")
+
+
+def my_warning_counts(user: Any) -> dict[str, int]:
+    """{"yellow": n, "red": m} for the user's own running deadlines."""
+    rows = my_warnings(user).values("level").annotate(n=Count("id"))
+    counts = {Level.YELLOW.value: 0, Level.RED.value: 0}
+    counts.update({r["level"]: r["n"] for r in rows})
+    return counts
+
+
+@dataclass
+class RollupRow:
+    agency: Agency
+    yellow: int
+    red: int
+
+
+@dataclass
+class RollupLevel:
+    level: str
+    label: str
+    rows: list[RollupRow] = field(default_factory=list)
+
+    @property
+    def yellow(self) -> int:
+        return sum(r.yellow for r in self.rows)
+
+    @property
+    def red(self) -> int:
+        return sum(r.red for r in self.rows)
+
+
+def warning_rollup(user: Any) -> list[RollupLevel]:
+    """Counts of yellow and red running deadlines per agency in the user's scope, grouped by administrative level."""
+    require_capability(user, Capability.VIEW_ROLLUP, target="warnings.rollup")
+    scoped = deadlines_visible_to(user).filter(status__in=RUNNING)
+    agencies = agencies_visible_to(user).annotate(
+        yellow=Count("deadlines", filter=Q(deadlines__in=scoped, deadlines__level=Level.YELLOW)),
+        red=Count("deadlines", filter=Q(deadlines__in=scoped, deadlines__level=Level.RED)),
+    )
+    levels = {value: RollupLevel(value, str(label)) for value, label in OrgLevel.choices}
+    for agency in agencies:
+        levels[agency.level].rows.append(RollupRow(agency, agency.yellow, agency.red))  # type: ignore[attr-defined]
+    return [lvl for lvl in levels.values() if lvl.rows]
+
+
+def audit_entries_visible_to(user: Any, *, kind_prefix: str = "") -> QuerySet[LedgerEntry]:
+    """Security audit entries for those allowed to read them (SYS-6)."""
+    require_capability(user, Capability.VIEW_AUDIT, target="audit")
+    qs = LedgerEntry.objects.filter(stream__in=["security"]) | LedgerEntry.objects.filter(kind__startswith="org.")
+    if kind_prefix:
+        qs = qs.filter(kind__startswith=kind_prefix)
+    return qs.order_by("-seq")
