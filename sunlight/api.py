@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from sunlight.core.errors import ServiceError
+
 
 class UTF8JSONRenderer(JSONRenderer):
     """JSON with Chinese text as UTF-8 rather than \\u escapes."""
@@ -64,21 +65,28 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")]
         code = str(item.get("type", "invalid"))
-        errors.append({"field": ".".join(loc) or "__all__", "code": code,
-                       "message": _(_PYDANTIC_MESSAGES.get(code, "格式不正确。"))})
+        errors.append(
+            {
+                "field": ".".join(loc) or "__all__",
+                "code": code,
+                "message": _(_PYDANTIC_MESSAGES.get(code, "格式不正确。")),
+            }
+        )
     return errors_response(request, errors, 422)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return errors_response(request, [{"field": "__all__", "code": N_("unauthenticated"),
-                                      "message": _("请先登录。")}], 401)
+    return errors_response(
+        request, [{"field": "__all__", "code": N_("unauthenticated"), "message": _("请先登录。")}], 401
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return errors_response(request, [{"field": "__all__", "code": f"http_{exc.status_code}",
-                                      "message": str(exc)}], exc.status_code)
+    return errors_response(
+        request, [{"field": "__all__", "code": f"http_{exc.status_code}", "message": str(exc)}], exc.status_code
+    )
 
 
 def _register() -> None:

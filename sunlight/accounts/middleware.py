@@ -39,8 +39,17 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 if _is_api(request):
                     return JsonResponse(
-                        {"errors": [{"field": "__all__", "code": "session_expired",
-                                     "message": _("会话已超时，请重新登录。")}]}, status=401)
+                        {
+                            "errors": [
+                                {
+                                    "field": "__all__",
+                                    "code": "session_expired",
+                                    "message": _("会话已超时，请重新登录。"),
+                                }
+                            ]
+                        },
+                        status=401,
+                    )
                 return redirect(f"{reverse('accounts:login')}?expired=1")
             request.session[LAST_SEEN] = now
         return self.get_response(request)
@@ -63,8 +72,17 @@ class AccountGateMiddleware:
         if target and request.path != target:
             if _is_api(request):
                 return JsonResponse(
-                    {"errors": [{"field": "__all__", "code": "account_gate",
-                                 "message": _("请先在网页上完成密码修改或动态口令验证。")}]}, status=403)
+                    {
+                        "errors": [
+                            {
+                                "field": "__all__",
+                                "code": "account_gate",
+                                "message": _("请先在网页上完成密码修改或动态口令验证。"),
+                            }
+                        ]
+                    },
+                    status=403,
+                )
             return redirect(target)
         return self.get_response(request)
 

@@ -40,7 +40,8 @@ def _generic_failure() -> ServiceError:
 def _locked_error(until: datetime) -> ServiceError:
     local = timezone.localtime(until)
     return ServiceError.single(
-        "__all__", "locked",
+        "__all__",
+        "locked",
         _("连续登录失败次数过多，账户已锁定，请于 %(time)s 后再试，或联系系统管理员解锁。")
         % {"time": date_format(local, "H:i")},
     )
@@ -56,13 +57,21 @@ def login_check(*, username: str, password: str, now: datetime | None = None) ->
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username).first()
         if user is None:
-            audit(kind="auth.login_failed", actor=None, actor_text="anonymous",
-                  payload={"username": username[:150], "reason": "unknown_user"})
+            audit(
+                kind="auth.login_failed",
+                actor=None,
+                actor_text="anonymous",
+                payload={"username": username[:150], "reason": "unknown_user"},
+            )
             return LoginResult(None, _generic_failure())
         if user.is_locked(now=moment):
             assert user.locked_until is not None
-            audit(kind="auth.login_refused_locked", actor=None, actor_text=f"user:{user.public_id}",
-                  payload={"username": user.username})
+            audit(
+                kind="auth.login_refused_locked",
+                actor=None,
+                actor_text=f"user:{user.public_id}",
+                payload={"username": user.username},
+            )
             return LoginResult(None, _locked_error(user.locked_until))
         if not user.is_active or not user.check_password(password):
             reason = "inactive" if not user.is_active and user.check_password(password) else "bad_password"
@@ -73,12 +82,23 @@ def login_check(*, username: str, password: str, now: datetime | None = None) ->
                 updates["locked_until"] = moment + timedelta(minutes=settings.SUNLIGHT_LOCKOUT_MINUTES)
                 updates["failed_logins"] = 0
             User.objects.filter(pk=user.pk).update(**updates)
-            audit(kind="auth.login_failed", actor=None, actor_text=f"user:{user.public_id}",
-                  payload={"username": user.username, "reason": reason, "failures": failures})
+            audit(
+                kind="auth.login_failed",
+                actor=None,
+                actor_text=f"user:{user.public_id}",
+                payload={"username": user.username, "reason": reason, "failures": failures},
+            )
             if locked:
-                audit(kind="auth.locked", actor=None, actor_text=f"user:{user.public_id}",
-                      payload={"username": user.username, "until": updates["locked_until"].isoformat(),
-                               "failures": failures})
+                audit(
+                    kind="auth.locked",
+                    actor=None,
+                    actor_text=f"user:{user.public_id}",
+                    payload={
+                        "username": user.username,
+                        "until": updates["locked_until"].isoformat(),
+                        "failures": failures,
+                    },
+                )
                 return LoginResult(None, _locked_error(updates["locked_until"]))
             return LoginResult(None, _generic_failure())
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_login=moment)
@@ -92,8 +112,9 @@ def logout_record(*, user: Any, reason: str) -> None:
     if not getattr(user, "is_authenticated", False):
         return
     with transaction.atomic():
-        audit(kind="auth.logout" if reason == "user" else "auth.session_expired", actor=user,
-              payload={"reason": reason})
+        audit(
+            kind="auth.logout" if reason == "user" else "auth.session_expired", actor=user, payload={"reason": reason}
+        )
 
 
 def password_change(*, user: User, old_password: str, new_password: str, new_password_again: str) -> None:
@@ -116,8 +137,12 @@ def password_change(*, user: User, old_password: str, new_password: str, new_pas
         locked.password_changed_at = timezone.now()
         locked.save(update_fields=["password", "must_change_password", "password_changed_at"])
         PasswordHistory.objects.create(user=locked, password=locked.password)
-        audit(kind="auth.password_changed", actor=locked, stream=f"user:{locked.public_id}",
-              payload={"user": str(locked.public_id)})
+        audit(
+            kind="auth.password_changed",
+            actor=locked,
+            stream=f"user:{locked.public_id}",
+            payload={"user": str(locked.public_id)},
+        )
     user.password = locked.password
     user.must_change_password = False
 

@@ -41,8 +41,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target or "workbench:home")
         assert result.error is not None
         add_service_errors(form, result.error)
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -69,8 +73,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("密码已修改。"))
             return redirect("workbench:home")
     forced = getattr(request.user, "must_change_password", False)
-    return render(request, "accounts/password_change.html", {"form": form, "forced": forced},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "accounts/password_change.html", {"form": form, "forced": forced}, status=400 if form.errors else 200
+    )
 
 
 def _qr_svg(data: str) -> str:
@@ -96,9 +101,12 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("动态口令已启用，今后登录时需要输入。"))
             return redirect("workbench:home")
     secret = base64.b32encode(device.bin_key).decode("ascii")
-    return render(request, "accounts/otp_setup.html",
-                  {"form": form, "qr": _qr_svg(device.config_url), "secret": secret},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr": _qr_svg(device.config_url), "secret": secret},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

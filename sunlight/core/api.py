@@ -75,7 +75,10 @@ def workdays_add(request: HttpRequest, date: dt.date, n: int, region: str = "") 
     if n < 0 or n > 100000:
         raise ServiceError.single("n", "out_of_range", _("N 应为 0 到 100000 之间的整数。"))
     calendar = _calendar(region)
-    result = calendar.add_workdays(date, n)
+    try:
+        result = calendar.add_workdays(date, n)
+    except (ValueError, OverflowError) as exc:
+        raise ServiceError.single("n", "out_of_range", _("结果超出可计算的日期范围。")) from exc
     return {"date": date, "result": result, "n": n, "warning": _warning(calendar)}
 
 
@@ -90,8 +93,12 @@ def workdays_between(request: HttpRequest, a: dt.date, b: dt.date, region: str =
 def day_info(request: HttpRequest, day: dt.date, region: str = "") -> Any:
     calendar = _calendar(region)
     is_workday = calendar.is_workday(day)
-    return {"date": day, "is_workday": is_workday, "scheduled": calendar.is_scheduled_year(day.year),
-            "warning": _warning(calendar)}
+    return {
+        "date": day,
+        "is_workday": is_workday,
+        "scheduled": calendar.is_scheduled_year(day.year),
+        "warning": _warning(calendar),
+    }
 
 
 @router.post("/due", response=DueOut, summary="计算期限届满和预警时间")
@@ -111,6 +118,13 @@ def compute_due(request: HttpRequest, payload: DueIn) -> Any:
     spans = [(p.started_at, p.ended_at) for p in payload.pauses]
     now = dt.datetime.now(dt.UTC)
     due = due_at(calendar, start=payload.start, period=period, pauses=spans, extensions=payload.extensions, now=now)
-    yellow = yellow_at(calendar, due=due, period_amount=payload.amount + payload.extensions, unit=payload.unit,
-                       start=payload.start, yellow_percent=payload.yellow_percent, yellow_min=payload.yellow_min)
+    yellow = yellow_at(
+        calendar,
+        due=due,
+        period_amount=payload.amount + payload.extensions,
+        unit=payload.unit,
+        start=payload.start,
+        yellow_percent=payload.yellow_percent,
+        yellow_min=payload.yellow_min,
+    )
     return {"due_at": due, "yellow_at": yellow, "warning": _warning(calendar)}

@@ -45,8 +45,14 @@ def current_origin() -> dict[str, str]:
     return {"ip": origin.ip, "user_agent": origin.user_agent[:200], "channel": "web"}
 
 
-def audit(*, kind: str, actor: Any, stream: str = SECURITY_STREAM, payload: dict[str, Any] | None = None,
-          actor_text: str | None = None) -> LedgerEntry:
+def audit(
+    *,
+    kind: str,
+    actor: Any,
+    stream: str = SECURITY_STREAM,
+    payload: dict[str, Any] | None = None,
+    actor_text: str | None = None,
+) -> LedgerEntry:
     """Record one security-relevant event in the ledger. Call inside the transaction of the change it records."""
     body = dict(payload or {})
     body["from"] = current_origin()

@@ -341,9 +341,7 @@ def _nth_unpaused_day(start: date, n: int, paused: Sequence[tuple[date, date]]) 
     return cursor + timedelta(days=remaining)
 
 
-def _nth_unpaused_workday(
-    cal: WorkCalendar, start: date, n: int, paused: Sequence[tuple[date, date]]
-) -> date:
+def _nth_unpaused_workday(cal: WorkCalendar, start: date, n: int, paused: Sequence[tuple[date, date]]) -> date:
     cursor, remaining = start, n
     for a, b in paused:
         if b <= cursor:

@@ -7,6 +7,7 @@ a message on stderr and a non-zero exit.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ServiceError(Exception):
         self.errors = errors
 
     @classmethod
-    def single(cls, field: str, code: str, message: str) -> ServiceError:
+    def single(cls, field: str, code: str, message: str) -> Self:
         """An error about one field."""
         return cls([FieldError(field, code, str(message))])
 

@@ -55,8 +55,9 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entry_hash_of(*, prev_hash: str, seq: int, stream: str, kind: str, actor: str, at: datetime,
-                  payload_hash: str) -> str:
+def entry_hash_of(
+    *, prev_hash: str, seq: int, stream: str, kind: str, actor: str, at: datetime, payload_hash: str
+) -> str:
     """The hash that links an entry to the one before it."""
     canonical = canonical_json(
         {
@@ -128,7 +129,12 @@ def ledger_verify() -> VerifyResult:
         if sha256_hex(canonical_json(entry.payload)) != entry.payload_hash:
             return VerifyResult(False, checked, entry.seq, _("记录内容被修改"))
         recomputed = entry_hash_of(
-            prev_hash=prev, seq=entry.seq, stream=entry.stream, kind=entry.kind, actor=entry.actor, at=entry.at,
+            prev_hash=prev,
+            seq=entry.seq,
+            stream=entry.stream,
+            kind=entry.kind,
+            actor=entry.actor,
+            at=entry.at,
             payload_hash=entry.payload_hash,
         )
         if recomputed != entry.entry_hash:

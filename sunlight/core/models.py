@@ -22,6 +22,9 @@ class LedgerHead(models.Model):
     seq = models.BigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash[:12]}"
+
 
 class LedgerEntry(models.Model):
     """One append-only fact in the full-process record (DESIGN.md, The ledger; REC-10)."""
@@ -59,6 +62,9 @@ class CalendarYear(models.Model):
     class Meta:
         ordering = ["year"]
 
+    def __str__(self) -> str:
+        return str(self.year)
+
 
 class CalendarOverride(models.Model):
     """One date declared a workday or rest day for a region ("" = nationwide). Append-only: the newest row wins."""
@@ -73,6 +79,9 @@ class CalendarOverride(models.Model):
     class Meta:
         ordering = ["date", "region_code", "created_at", "id"]
         indexes = [models.Index(fields=["region_code", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.region_code or '全国'} {self.kind}"
 
 
 class DeadlineRule(models.Model):
@@ -102,9 +111,7 @@ class Deadline(models.Model):
     subject_type = models.CharField(_("对象类型"), max_length=60)
     subject_id = models.CharField(_("对象标识"), max_length=64)
     subject_label = models.CharField(_("对象"), max_length=200)
-    agency = models.ForeignKey(
-        "org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
-    )
+    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines")
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines")
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
@@ -140,6 +147,9 @@ class DeadlinePause(models.Model):
     class Meta:
         ordering = ["started_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.started_at}–{self.ended_at or ''} {self.reason}"
+
 
 class DeadlineExtension(models.Model):
     """An approved extension of a deadline, in the rule's unit."""
@@ -152,3 +162,6 @@ class DeadlineExtension(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"+{self.amount} {self.reason}"

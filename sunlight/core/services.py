@@ -21,8 +21,9 @@ from .choices import DayKind
 from .models import CalendarOverride, CalendarYear
 
 
-def calendar_override_add(*, acting_user: Any, date: dt.date, kind: str, name: str,
-                          region: Region | None) -> CalendarOverride:
+def calendar_override_add(
+    *, acting_user: Any, date: dt.date, kind: str, name: str, region: Region | None
+) -> CalendarOverride:
     """Declare a date a workday or rest day nationwide (region None) or for a region and everything below it."""
     require_capability(acting_user, Capability.MANAGE_CALENDAR, target=str(date))
     scope = effective_scope(acting_user)
@@ -44,8 +45,12 @@ def calendar_override_add(*, acting_user: Any, date: dt.date, kind: str, name: s
         override = CalendarOverride.objects.create(
             region_code=region_code, date=date, kind=kind, name=name.strip(), created_by=acting_user
         )
-        audit(kind="calendar.override_added", actor=acting_user, stream="calendar",
-              payload={"date": date.isoformat(), "kind": kind, "name": override.name, "region": region_code})
+        audit(
+            kind="calendar.override_added",
+            actor=acting_user,
+            stream="calendar",
+            payload={"date": date.isoformat(), "kind": kind, "name": override.name, "region": region_code},
+        )
     return override
 
 
@@ -60,6 +65,10 @@ def calendar_year_confirm(*, acting_user: Any, year: int, note: str) -> Calendar
         raise ServiceError.single("year", "duplicate", _("%(year)d年的放假安排已确认。") % {"year": year})
     with transaction.atomic():
         row = CalendarYear.objects.create(year=year, note=note.strip(), confirmed_by=acting_user)
-        audit(kind="calendar.year_confirmed", actor=acting_user, stream="calendar",
-              payload={"year": year, "note": row.note})
+        audit(
+            kind="calendar.year_confirmed",
+            actor=acting_user,
+            stream="calendar",
+            payload={"year": year, "note": row.note},
+        )
     return row

@@ -6,16 +6,17 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
 from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from sunlight.core.errors import ServiceError
 
 from . import selectors, services
-from .scope import effective_scope, require_capability
 from .choices import AgencyKind, Capability, Level
 from .models import Agency, User
+from .scope import effective_scope, require_capability
 
 router = Router(tags=["组织机构"], auth=django_auth)
 
@@ -150,7 +151,7 @@ def agency_list(request: HttpRequest) -> Any:
 @router.post("/agencies", response={201: AgencyOut}, summary="新增执法主体")
 def agency_create(request: HttpRequest, payload: AgencyIn) -> Any:
     data = _resolve_agency_refs(payload.dict())
-    return 201, services.agency_create(acting_user=request.user, data=data)
+    return Status(201, services.agency_create(acting_user=request.user, data=data))
 
 
 @router.get("/agencies/{agency_id}", response=AgencyOut, summary="执法主体详情")
@@ -174,11 +175,10 @@ def unit_list(request: HttpRequest, agency_id: uuid.UUID) -> Any:
 @router.post("/agencies/{agency_id}/units", response={201: UnitOut}, summary="新增承办机构")
 def unit_create(request: HttpRequest, agency_id: uuid.UUID, payload: UnitIn) -> Any:
     agency = selectors.agency_get_for_user(user=request.user, public_id=agency_id)
-    return 201, services.unit_create(acting_user=request.user, agency=agency, data=payload.dict())
+    return Status(201, services.unit_create(acting_user=request.user, agency=agency, data=payload.dict()))
 
 
 @router.get("/users", response=list[UserOut], summary="可见的用户")
 def user_list(request: HttpRequest) -> Any:
     require_capability(request.user, Capability.MANAGE_USERS, target="users")
     return selectors.users_visible_to(request.user)
-

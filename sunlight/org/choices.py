@@ -74,8 +74,14 @@ ROLE_SCOPE: dict[str, Scope] = {
 
 _STAFF = {Capability.VIEW_ORG}
 ROLE_CAPABILITIES: dict[str, set[str]] = {
-    Role.ADMIN: {*_STAFF, Capability.MANAGE_ORG, Capability.MANAGE_USERS, Capability.MANAGE_CALENDAR,
-                 Capability.VIEW_AUDIT, Capability.VIEW_ROLLUP},
+    Role.ADMIN: {
+        *_STAFF,
+        Capability.MANAGE_ORG,
+        Capability.MANAGE_USERS,
+        Capability.MANAGE_CALENDAR,
+        Capability.VIEW_AUDIT,
+        Capability.VIEW_ROLLUP,
+    },
     Role.OFFICER: set(_STAFF),
     Role.AUXILIARY: set(_STAFF),
     Role.UNIT_HEAD: {*_STAFF, Capability.VIEW_ROLLUP},

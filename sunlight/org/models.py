@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,10 +104,6 @@ class Unit(models.Model):
         return f"{self.agency.short_name or self.agency.name}·{self.name}"
 
 
-class SunlightUserManager(UserManager["User"]):
-    """Default manager for users; creation goes through org.services.user_create."""
-
-
 class User(AbstractUser):
     """A person who logs in. Belongs to one agency and unit (staff) or to a region (supervisors, liaisons)."""
 
@@ -126,8 +123,6 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = SunlightUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -177,7 +172,7 @@ class User(AbstractUser):
         """Human-readable role names, in the order of Role."""
         return [str(label) for value, label in Role.choices if value in self.role_codes]
 
-    def is_locked(self, *, now: object = None) -> bool:
+    def is_locked(self, *, now: datetime | None = None) -> bool:
         """True while a lockout is in force."""
         moment = now or timezone.now()
         return bool(self.locked_until and self.locked_until > moment)
@@ -223,3 +218,6 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

@@ -30,8 +30,14 @@ def effective_scope(user: Any) -> Scope:
     return scope
 
 
-def scope_q(user: Any, *, agency: str | None = "agency", unit: str | None = "unit",
-            owner: str | None = None, region: str | None = None) -> Q:
+def scope_q(
+    user: Any,
+    *,
+    agency: str | None = "agency",
+    unit: str | None = "unit",
+    owner: str | None = None,
+    region: str | None = None,
+) -> Q:
     """A filter for a queryset of records that carry an agency, a unit and/or an owner.
 
     `agency`, `unit` and `owner` name the record's lookups (None when the record has no such field);
@@ -41,7 +47,8 @@ def scope_q(user: Any, *, agency: str | None = "agency", unit: str | None = "uni
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if scope == Scope.ALL:
-        return Q()
+        # A real condition rather than Q(): an empty Q() vanishes when ORed with another condition.
+        return Q(pk__isnull=False)
     if scope == Scope.REGION:
         prefix = user.home_region.scope_prefix
         q = Q(pk__in=[])
@@ -74,7 +81,14 @@ def deny(user: Any, *, action: str, target: str = "") -> Forbidden:
     return Forbidden.single("__all__", "forbidden", _("您没有权限执行此操作。"))
 
 
+def can(user: Any, capability: str) -> bool:
+    """True when the user (a superuser, or through one of their roles) holds the capability."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.has_capability(capability))
+
+
 def require_capability(user: Any, capability: str, *, target: str = "") -> None:
     """Raise Forbidden (audited) unless the user holds the capability."""
-    if not getattr(user, "is_authenticated", False) or not (user.is_superuser or user.has_capability(capability)):
+    if not can(user, capability):
         raise deny(user, action=capability, target=target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,7 @@ def agency_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Agency:
     """One agency the user may see, or NotFound (also for ids outside the scope)."""
     try:
         return agencies_visible_to(user).get(public_id=public_id)
-    except (Agency.DoesNotExist, ValueError, TypeError) as exc:
+    except (Agency.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise NotFound.single("agency", "not_found", _("执法主体不存在或您无权查看。")) from exc
 
 
@@ -63,7 +64,7 @@ def unit_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Unit:
     """One unit the user may see, or NotFound."""
     try:
         return units_visible_to(user).get(public_id=public_id)
-    except (Unit.DoesNotExist, ValueError, TypeError) as exc:
+    except (Unit.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise NotFound.single("unit", "not_found", _("承办机构不存在或您无权查看。")) from exc
 
 
@@ -80,7 +81,7 @@ def user_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> User:
     """One account the user may see, or NotFound."""
     try:
         return users_visible_to(user).get(public_id=public_id)
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
+    except (User.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise NotFound.single("user", "not_found", _("用户不存在或您无权查看。")) from exc
 
 

@@ -23,8 +23,22 @@ from .choices import AgencyKind, Capability, Level, Role, Scope
 from .models import Agency, PasswordHistory, Region, RoleGrant, RolePolicy, Unit, User
 from .scope import deny, effective_scope, require_capability
 
-AGENCY_FIELDS = ("name", "short_name", "credit_code", "kind", "level", "region", "is_justice_bureau", "supervisor",
-                 "legal_basis", "duties", "address", "phone", "office_hours", "is_active")
+AGENCY_FIELDS = (
+    "name",
+    "short_name",
+    "credit_code",
+    "kind",
+    "level",
+    "region",
+    "is_justice_bureau",
+    "supervisor",
+    "legal_basis",
+    "duties",
+    "address",
+    "phone",
+    "office_hours",
+    "is_active",
+)
 UNIT_FIELDS = ("name", "is_legal_department", "phone", "is_active")
 USER_FIELDS = ("full_name", "phone", "agency", "unit", "region", "is_active")
 _LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
@@ -54,12 +68,23 @@ def _require_region(user: Any, region: Region | None, *, action: str) -> None:
         raise deny(user, action=action, target=region.code if region else "")
 
 
+def _others(qs: Any, instance: Any) -> Any:
+    """The queryset without the instance being edited (all of it when creating)."""
+    return qs.exclude(pk=instance.pk) if instance is not None else qs
+
+
+def _user_region(user: User) -> Region | None:
+    """The region an account belongs to: its agency's, else its own."""
+    return user.agency.region if user.agency is not None else user.region
+
+
 def _raise_if(errors: list[FieldError]) -> None:
     if errors:
         raise ServiceError(errors)
 
 
 # --- regions -------------------------------------------------------------------------------------------------------
+
 
 def region_create(*, acting_user: Any, code: str, name: str, level: str, parent: Region | None) -> Region:
     """Add an administrative division below one the administrator manages."""
@@ -85,12 +110,17 @@ def region_create(*, acting_user: Any, code: str, name: str, level: str, parent:
     _raise_if(errors)
     with transaction.atomic():
         region = Region.objects.create(code=code, name=name.strip(), level=level, parent=parent)
-        audit(kind="org.region_created", actor=acting_user, stream=f"region:{code}",
-              payload={"code": code, "name": region.name, "level": level, "parent": parent.code if parent else None})
+        audit(
+            kind="org.region_created",
+            actor=acting_user,
+            stream=f"region:{code}",
+            payload={"code": code, "name": region.name, "level": level, "parent": parent.code if parent else None},
+        )
     return region
 
 
 # --- agencies ------------------------------------------------------------------------------------------------------
+
 
 def _validate_agency(data: dict[str, Any], *, instance: Agency | None) -> list[FieldError]:
     errors: list[FieldError] = []
@@ -99,7 +129,7 @@ def _validate_agency(data: dict[str, Any], *, instance: Agency | None) -> list[F
     code = str(data.get("credit_code", "")).strip().upper()
     if not is_valid_uscc(code):
         errors.append(FieldError("credit_code", "invalid", _("统一社会信用代码格式或校验位不正确。")))
-    elif Agency.objects.filter(credit_code=code).exclude(pk=instance.pk if instance else None).exists():
+    elif _others(Agency.objects.filter(credit_code=code), instance).exists():
         errors.append(FieldError("credit_code", "duplicate", _("该统一社会信用代码已被其他执法主体使用。")))
     if data.get("level") not in Level.values:
         errors.append(FieldError("level", "invalid", _("层级无效。")))
@@ -124,8 +154,12 @@ def agency_create(*, acting_user: Any, data: dict[str, Any]) -> Agency:
     values["credit_code"] = str(values["credit_code"]).strip().upper()
     with transaction.atomic():
         agency = Agency.objects.create(**values)
-        audit(kind="org.agency_created", actor=acting_user, stream=f"agency:{agency.public_id}",
-              payload={"agency": str(agency.public_id), "after": _snapshot(agency, AGENCY_FIELDS)})
+        audit(
+            kind="org.agency_created",
+            actor=acting_user,
+            stream=f"agency:{agency.public_id}",
+            payload={"agency": str(agency.public_id), "after": _snapshot(agency, AGENCY_FIELDS)},
+        )
     return agency
 
 
@@ -145,8 +179,12 @@ def agency_update(*, acting_user: Any, agency: Agency, data: dict[str, Any]) -> 
         locked.credit_code = locked.credit_code.strip().upper()
         locked.save()
         after = _snapshot(locked, AGENCY_FIELDS)
-        audit(kind="org.agency_updated", actor=acting_user, stream=f"agency:{locked.public_id}",
-              payload={"agency": str(locked.public_id), "changed": _diff(before, after)})
+        audit(
+            kind="org.agency_updated",
+            actor=acting_user,
+            stream=f"agency:{locked.public_id}",
+            payload={"agency": str(locked.public_id), "changed": _diff(before, after)},
+        )
     return locked
 
 
@@ -160,11 +198,12 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
 
 # --- units ---------------------------------------------------------------------------------------------------------
 
+
 def _validate_unit(agency: Agency, name: str, *, instance: Unit | None) -> list[FieldError]:
     errors: list[FieldError] = []
     if not name.strip():
         errors.append(FieldError("name", "required", _("请填写机构名称。")))
-    elif Unit.objects.filter(agency=agency, name=name.strip()).exclude(pk=instance.pk if instance else None).exists():
+    elif _others(Unit.objects.filter(agency=agency, name=name.strip()), instance).exists():
         errors.append(FieldError("name", "duplicate", _("本执法主体已有同名机构。")))
     return errors
 
@@ -178,8 +217,12 @@ def unit_create(*, acting_user: Any, agency: Agency, data: dict[str, Any]) -> Un
     values["name"] = values["name"].strip()
     with transaction.atomic():
         unit = Unit.objects.create(agency=agency, **values)
-        audit(kind="org.unit_created", actor=acting_user, stream=f"agency:{agency.public_id}",
-              payload={"unit": str(unit.public_id), "after": _snapshot(unit, UNIT_FIELDS)})
+        audit(
+            kind="org.unit_created",
+            actor=acting_user,
+            stream=f"agency:{agency.public_id}",
+            payload={"unit": str(unit.public_id), "after": _snapshot(unit, UNIT_FIELDS)},
+        )
     return unit
 
 
@@ -195,12 +238,17 @@ def unit_update(*, acting_user: Any, unit: Unit, data: dict[str, Any]) -> Unit:
             if field in data:
                 setattr(locked, field, data[field].strip() if field == "name" else data[field])
         locked.save()
-        audit(kind="org.unit_updated", actor=acting_user, stream=f"agency:{locked.agency.public_id}",
-              payload={"unit": str(locked.public_id), "changed": _diff(before, _snapshot(locked, UNIT_FIELDS))})
+        audit(
+            kind="org.unit_updated",
+            actor=acting_user,
+            stream=f"agency:{locked.agency.public_id}",
+            payload={"unit": str(locked.public_id), "changed": _diff(before, _snapshot(locked, UNIT_FIELDS))},
+        )
     return locked
 
 
 # --- users ---------------------------------------------------------------------------------------------------------
+
 
 def _validate_placement(acting_user: Any, data: dict[str, Any]) -> list[FieldError]:
     errors: list[FieldError] = []
@@ -238,8 +286,9 @@ def _password_errors(password: str, user: User | None) -> list[FieldError]:
     return []
 
 
-def user_create(*, acting_user: Any, username: str, password: str | None, roles: list[str],
-                data: dict[str, Any]) -> User:
+def user_create(
+    *, acting_user: Any, username: str, password: str | None, roles: list[str], data: dict[str, Any]
+) -> User:
     """Open an account with an initial password that must be changed at the first login.
 
     Without a password the account cannot log in until an administrator sets one (user_reset_password).
@@ -264,16 +313,24 @@ def user_create(*, acting_user: Any, username: str, password: str | None, roles:
         if password is not None:
             PasswordHistory.objects.create(user=user, password=user.password)
         RoleGrant.objects.bulk_create(RoleGrant(user=user, role=r, granted_by=acting_user) for r in sorted(set(roles)))
-        audit(kind="org.user_created", actor=acting_user, stream=f"user:{user.public_id}",
-              payload={"user": str(user.public_id), "username": username, "roles": sorted(set(roles)),
-                       "after": _snapshot(user, USER_FIELDS)})
+        audit(
+            kind="org.user_created",
+            actor=acting_user,
+            stream=f"user:{user.public_id}",
+            payload={
+                "user": str(user.public_id),
+                "username": username,
+                "roles": sorted(set(roles)),
+                "after": _snapshot(user, USER_FIELDS),
+            },
+        )
     return user
 
 
 def user_update(*, acting_user: Any, user: User, data: dict[str, Any], roles: list[str] | None = None) -> User:
     """Change an account's particulars and, when given, its roles (each change in the ledger)."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
-    current_region = user.agency.region if user.agency_id else user.region
+    current_region = _user_region(user)
     _require_region(acting_user, current_region, action="user.update")
     merged = {**_snapshot_objects(user, USER_FIELDS), **data}
     errors = _validate_placement(acting_user, merged)
@@ -291,12 +348,17 @@ def user_update(*, acting_user: Any, user: User, data: dict[str, Any], roles: li
             if field in data:
                 setattr(locked, field, data[field])
         locked.save()
-        payload: dict[str, Any] = {"user": str(locked.public_id), "changed": _diff(before, _snapshot(locked, USER_FIELDS))}
+        payload: dict[str, Any] = {
+            "user": str(locked.public_id),
+            "changed": _diff(before, _snapshot(locked, USER_FIELDS)),
+        }
         if roles is not None:
             old = set(locked.role_grants.values_list("role", flat=True))
             new = set(roles)
             locked.role_grants.filter(role__in=old - new).delete()
-            RoleGrant.objects.bulk_create(RoleGrant(user=locked, role=r, granted_by=acting_user) for r in sorted(new - old))
+            RoleGrant.objects.bulk_create(
+                RoleGrant(user=locked, role=r, granted_by=acting_user) for r in sorted(new - old)
+            )
             payload["roles_added"], payload["roles_removed"] = sorted(new - old), sorted(old - new)
             locked.forget_roles()
         audit(kind="org.user_updated", actor=acting_user, stream=f"user:{locked.public_id}", payload=payload)
@@ -306,7 +368,7 @@ def user_update(*, acting_user: Any, user: User, data: dict[str, Any], roles: li
 def user_reset_password(*, acting_user: Any, user: User, password: str) -> None:
     """Set a new initial password (to be changed at next login) and lift any lockout."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
-    _require_region(acting_user, user.agency.region if user.agency_id else user.region, action="user.reset_password")
+    _require_region(acting_user, _user_region(user), action="user.reset_password")
     _raise_if(_password_errors(password, user))
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -317,18 +379,26 @@ def user_reset_password(*, acting_user: Any, user: User, password: str) -> None:
         locked.password_changed_at = timezone.now()
         locked.save()
         PasswordHistory.objects.create(user=locked, password=locked.password)
-        audit(kind="org.user_password_reset", actor=acting_user, stream=f"user:{locked.public_id}",
-              payload={"user": str(locked.public_id)})
+        audit(
+            kind="org.user_password_reset",
+            actor=acting_user,
+            stream=f"user:{locked.public_id}",
+            payload={"user": str(locked.public_id)},
+        )
 
 
 def user_unlock(*, acting_user: Any, user: User) -> None:
     """Lift a lockout before it runs out."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
-    _require_region(acting_user, user.agency.region if user.agency_id else user.region, action="user.unlock")
+    _require_region(acting_user, _user_region(user), action="user.unlock")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        audit(kind="org.user_unlocked", actor=acting_user, stream=f"user:{user.public_id}",
-              payload={"user": str(user.public_id)})
+        audit(
+            kind="org.user_unlocked",
+            actor=acting_user,
+            stream=f"user:{user.public_id}",
+            payload={"user": str(user.public_id)},
+        )
 
 
 def role_policy_set(*, acting_user: Any, role: str, require_otp: bool) -> RolePolicy:
@@ -343,6 +413,10 @@ def role_policy_set(*, acting_user: Any, role: str, require_otp: bool) -> RolePo
         before = policy.require_otp
         policy.require_otp = require_otp
         policy.save()
-        audit(kind="org.role_policy_set", actor=acting_user, stream="security",
-              payload={"role": role, "require_otp": [before, require_otp]})
+        audit(
+            kind="org.role_policy_set",
+            actor=acting_user,
+            stream="security",
+            payload={"role": role, "require_otp": [before, require_otp]},
+        )
     return policy

@@ -53,8 +53,15 @@ def mine(request: HttpRequest, level: str | None = None) -> Any:
 @router.get("/rollup", response=list[RollupLevelOut], summary="按层级、执法主体汇总的预警数")
 def rollup(request: HttpRequest) -> Any:
     return [
-        {"level": lvl.level, "label": lvl.label, "yellow": lvl.yellow, "red": lvl.red,
-         "agencies": [{"agency": r.agency.public_id, "name": r.agency.name, "yellow": r.yellow, "red": r.red}
-                      for r in lvl.rows]}
+        {
+            "level": lvl.level,
+            "label": lvl.label,
+            "yellow": lvl.yellow,
+            "red": lvl.red,
+            "agencies": [
+                {"agency": r.agency.public_id, "name": r.agency.name, "yellow": r.yellow, "red": r.red}
+                for r in lvl.rows
+            ],
+        }
         for lvl in selectors.warning_rollup(request.user)
     ]

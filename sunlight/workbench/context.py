@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sunlight.org.choices import Capability
+from sunlight.org.scope import can
 
 # (url name, label, capability or None for every staff user)
 MODULES: list[tuple[str, Any, str | None]] = [
@@ -30,7 +31,7 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
         return {}
     nav = []
     for name, label, capability in MODULES:
-        if capability is None or user.is_superuser or user.has_capability(capability):
+        if capability is None or can(user, capability):
             url = reverse(name)
             current = request.path == url or (url != reverse("workbench:home") and request.path.startswith(url))
             nav.append({"url": url, "label": label, "current": current})

@@ -38,7 +38,9 @@ class AgencyForm(forms.Form):
     region = RegionChoiceField(label=_("所在区划"), queryset=Region.objects.none())
     is_justice_bureau = forms.BooleanField(label=_("司法行政部门（执法监督机关）"), required=False)
     supervisor = forms.ModelChoiceField(label=_("执法监督机关"), queryset=Agency.objects.none(), required=False)
-    legal_basis = forms.CharField(label=_("执法依据（职权来源）"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    legal_basis = forms.CharField(
+        label=_("执法依据（职权来源）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     duties = forms.CharField(label=_("主要职责"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
@@ -75,8 +77,11 @@ class UserBaseForm(forms.Form):
 
 class UserCreateForm(UserBaseForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text=_("用户首次登录时须修改。"))
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("用户首次登录时须修改。"),
+    )
     field_order = ["username", "password", "full_name", "phone", "agency", "unit", "region", "roles"]
 
 
@@ -85,16 +90,18 @@ class UserEditForm(UserBaseForm):
 
 
 class PasswordResetForm(forms.Form):
-    password = forms.CharField(label=_("新的初始密码"),
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("新的初始密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class CalendarOverrideForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices)
     name = forms.CharField(label=_("名称或依据"), max_length=100)
-    region = RegionChoiceField(label=_("适用区划"), queryset=Region.objects.none(), required=False,
-                               empty_label=_("全国（国务院统一安排）"))
+    region = RegionChoiceField(
+        label=_("适用区划"), queryset=Region.objects.none(), required=False, empty_label=_("全国（国务院统一安排）")
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,5 +114,6 @@ class CalendarYearForm(forms.Form):
 
 
 class RolePolicyForm(forms.Form):
-    require_otp_roles = forms.MultipleChoiceField(label=_("登录须使用动态口令的角色"), choices=Role.choices,
-                                                  widget=forms.CheckboxSelectMultiple, required=False)
+    require_otp_roles = forms.MultipleChoiceField(
+        label=_("登录须使用动态口令的角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )

@@ -76,7 +76,7 @@ def warning_rollup(user: Any) -> list[RollupLevel]:
     )
     levels = {value: RollupLevel(value, str(label)) for value, label in OrgLevel.choices}
     for agency in agencies:
-        levels[agency.level].rows.append(RollupRow(agency, agency.yellow, agency.red))  # type: ignore[attr-defined]
+        levels[agency.level].rows.append(RollupRow(agency, agency.yellow, agency.red))
     return [lvl for lvl in levels.values() if lvl.rows]
 
 

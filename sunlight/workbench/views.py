@@ -22,7 +22,7 @@ from sunlight.org import selectors as org_selectors
 from sunlight.org import services as org_services
 from sunlight.org.choices import Capability, Role
 from sunlight.org.models import RolePolicy
-from sunlight.org.scope import require_capability
+from sunlight.org.scope import can, require_capability
 
 from . import forms as wf
 from . import selectors
@@ -58,6 +58,7 @@ def _page(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
 
 # --- home and warnings (SYS-8) ------------------------------------------------------------------------------------
 
+
 @guarded
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -71,11 +72,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @guarded
 def my_warnings(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level") or None
-    return render(request, "workbench/my_warnings.html", {
-        "page": _page(request, selectors.my_warnings(request.user, level=level)),
-        "counts": selectors.my_warning_counts(request.user),
-        "level": level,
-    })
+    return render(
+        request,
+        "workbench/my_warnings.html",
+        {
+            "page": _page(request, selectors.my_warnings(request.user, level=level)),
+            "counts": selectors.my_warning_counts(request.user),
+            "level": level,
+        },
+    )
 
 
 @guarded
@@ -85,26 +90,37 @@ def warning_rollup(request: HttpRequest) -> HttpResponse:
 
 # --- organisation (SYS-1) -----------------------------------------------------------------------------------------
 
+
 @guarded
 def agency_list(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.VIEW_ORG, target="agencies")
     qs = org_selectors.agencies_visible_to(request.user)
     if q := request.GET.get("q", "").strip():
         qs = qs.filter(name__icontains=q)
-    return render(request, "workbench/agency_list.html", {
-        "page": _page(request, qs), "q": q,
-        "can_manage": request.user.has_capability(Capability.MANAGE_ORG) or request.user.is_superuser,
-    })
+    return render(
+        request,
+        "workbench/agency_list.html",
+        {
+            "page": _page(request, qs),
+            "q": q,
+            "can_manage": can(request.user, Capability.MANAGE_ORG),
+        },
+    )
 
 
 @guarded
 def agency_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     agency = org_selectors.agency_get_for_user(user=request.user, public_id=public_id)
     units = org_selectors.units_visible_to(request.user).filter(agency=agency)
-    return render(request, "workbench/agency_detail.html", {
-        "agency": agency, "units": units,
-        "can_manage": request.user.has_capability(Capability.MANAGE_ORG) or request.user.is_superuser,
-    })
+    return render(
+        request,
+        "workbench/agency_detail.html",
+        {
+            "agency": agency,
+            "units": units,
+            "can_manage": can(request.user, Capability.MANAGE_ORG),
+        },
+    )
 
 
 def _agency_initial(agency: Any) -> dict[str, Any]:
@@ -115,8 +131,9 @@ def _agency_initial(agency: Any) -> dict[str, Any]:
 def agency_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_ORG, target="agency")
     agency = org_selectors.agency_get_for_user(user=request.user, public_id=public_id) if public_id else None
-    form = wf.AgencyForm(request.POST or None, user=request.user,
-                         initial=_agency_initial(agency) if agency else {"is_active": True})
+    form = wf.AgencyForm(
+        request.POST or None, user=request.user, initial=_agency_initial(agency) if agency else {"is_active": True}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if agency:
@@ -128,10 +145,16 @@ def agency_edit(request: HttpRequest, public_id: str | None = None) -> HttpRespo
         else:
             messages.success(request, _("执法主体已保存。"))
             return redirect("workbench:agency_detail", public_id=agency.public_id)
-    return render(request, "workbench/form_page.html", {
-        "form": form, "title": _("编辑执法主体") if agency else _("新增执法主体"),
-        "back": request.META.get("HTTP_REFERER", ""),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "workbench/form_page.html",
+        {
+            "form": form,
+            "title": _("编辑执法主体") if agency else _("新增执法主体"),
+            "back": request.META.get("HTTP_REFERER", ""),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @guarded
@@ -152,9 +175,16 @@ def unit_edit(request: HttpRequest, agency_id: str, public_id: str | None = None
         else:
             messages.success(request, _("承办机构已保存。"))
             return redirect("workbench:agency_detail", public_id=agency.public_id)
-    return render(request, "workbench/form_page.html", {
-        "form": form, "title": _("编辑承办机构") if unit else _("新增承办机构"), "subtitle": agency.name,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "workbench/form_page.html",
+        {
+            "form": form,
+            "title": _("编辑承办机构") if unit else _("新增承办机构"),
+            "subtitle": agency.name,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @guarded
@@ -169,13 +199,20 @@ def region_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("行政区划已添加。"))
             return redirect("workbench:region_list")
-    return render(request, "workbench/region_list.html", {
-        "regions": org_selectors.regions_visible_to(request.user), "form": form,
-        "can_manage": request.user.has_capability(Capability.MANAGE_ORG) or request.user.is_superuser,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "workbench/region_list.html",
+        {
+            "regions": org_selectors.regions_visible_to(request.user),
+            "form": form,
+            "can_manage": can(request.user, Capability.MANAGE_ORG),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- users (SYS-2, SYS-6) -----------------------------------------------------------------------------------------
+
 
 @guarded
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -185,14 +222,22 @@ def user_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(full_name__icontains=q) | qs.filter(username__icontains=q)
     if role := request.GET.get("role", ""):
         qs = qs.filter(role_grants__role=role)
-    return render(request, "workbench/user_list.html", {
-        "page": _page(request, qs.order_by("agency__name", "username")), "q": q, "role": role,
-        "roles": Role.choices,
-    })
+    return render(
+        request,
+        "workbench/user_list.html",
+        {
+            "page": _page(request, qs.order_by("agency__name", "username")),
+            "q": q,
+            "role": role,
+            "roles": Role.choices,
+        },
+    )
 
 
 def _user_data(cleaned: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    data = {k: cleaned[k] for k in ("full_name", "phone", "agency", "unit", "region", "is_active") if k in cleaned}
+    data: dict[str, Any] = {
+        k: cleaned[k] for k in ("full_name", "phone", "agency", "unit", "region", "is_active") if k in cleaned
+    }
     return data, list(cleaned["roles"])
 
 
@@ -203,15 +248,21 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data, roles = _user_data(form.cleaned_data)
         try:
-            created = org_services.user_create(acting_user=request.user, username=form.cleaned_data["username"],
-                                               password=form.cleaned_data["password"], roles=roles, data=data)
+            created = org_services.user_create(
+                acting_user=request.user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                roles=roles,
+                data=data,
+            )
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("用户已创建，首次登录时须修改初始密码。"))
             return redirect("workbench:user_edit", public_id=created.public_id)
-    return render(request, "workbench/form_page.html", {"form": form, "title": _("新增用户")},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "workbench/form_page.html", {"form": form, "title": _("新增用户")}, status=400 if form.errors else 200
+    )
 
 
 @guarded
@@ -230,9 +281,16 @@ def user_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("用户信息已保存。"))
             return redirect("workbench:user_edit", public_id=target.public_id)
-    return render(request, "workbench/user_edit.html", {
-        "form": form, "target": target, "reset_form": wf.PasswordResetForm(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "workbench/user_edit.html",
+        {
+            "form": form,
+            "target": target,
+            "reset_form": wf.PasswordResetForm(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @guarded
@@ -242,8 +300,9 @@ def user_reset_password(request: HttpRequest, public_id: str) -> HttpResponse:
     form = wf.PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            org_services.user_reset_password(acting_user=request.user, user=target,
-                                             password=form.cleaned_data["password"])
+            org_services.user_reset_password(
+                acting_user=request.user, user=target, password=form.cleaned_data["password"]
+            )
         except ServiceError as exc:
             if isinstance(exc, Forbidden | NotFound):
                 raise
@@ -277,17 +336,23 @@ def role_policies(request: HttpRequest) -> HttpResponse:
                 org_services.role_policy_set(acting_user=request.user, role=role, require_otp=role in wanted)
         messages.success(request, _("安全策略已保存。"))
         return redirect("workbench:role_policies")
-    return render(request, "workbench/form_page.html", {
-        "form": form, "title": _("角色安全策略"),
-        "subtitle": _("勾选的角色登录时须输入手机动态口令（TOTP）；未绑定的用户下次登录时须先绑定。"),
-    })
+    return render(
+        request,
+        "workbench/form_page.html",
+        {
+            "form": form,
+            "title": _("角色安全策略"),
+            "subtitle": _("勾选的角色登录时须输入手机动态口令（TOTP）；未绑定的用户下次登录时须先绑定。"),
+        },
+    )
 
 
 # --- calendar (SYS-3) ---------------------------------------------------------------------------------------------
 
+
 @guarded
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    can_manage = request.user.has_capability(Capability.MANAGE_CALENDAR) or request.user.is_superuser
+    can_manage = can(request.user, Capability.MANAGE_CALENDAR)
     form = wf.CalendarOverrideForm(request.POST or None, user=request.user)
     year_form = wf.CalendarYearForm(request.POST or None, prefix="year")
     if request.method == "POST":
@@ -303,13 +368,22 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_errors(year_form if "year-year" in request.POST else form, exc)
     overrides = CalendarOverride.objects.order_by("-date", "-created_at")[:200]
-    return render(request, "workbench/calendar.html", {
-        "form": form, "year_form": year_form, "overrides": overrides, "years": CalendarYear.objects.all(),
-        "can_manage": can_manage,
-    }, status=400 if (form.errors or year_form.errors) else 200)
+    return render(
+        request,
+        "workbench/calendar.html",
+        {
+            "form": form,
+            "year_form": year_form,
+            "overrides": overrides,
+            "years": CalendarYear.objects.all(),
+            "can_manage": can_manage,
+        },
+        status=400 if (form.errors or year_form.errors) else 200,
+    )
 
 
 # --- audit (SYS-6) ------------------------------------------------------------------------------------------------
+
 
 @guarded
 def audit_log(request: HttpRequest) -> HttpResponse:

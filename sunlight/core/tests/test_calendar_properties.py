@@ -72,9 +72,7 @@ def test_workdays_between_matches_naive_reference(a: date, b: date, over: dict[d
 
 @settings(max_examples=100, deadline=None)
 @given(start=dates, n=counts, over=overrides)
-def test_add_workdays_is_monotonic_in_n_and_lands_on_a_working_day(
-    start: date, n: int, over: dict[date, bool]
-) -> None:
+def test_add_workdays_is_monotonic_in_n_and_lands_on_a_working_day(start: date, n: int, over: dict[date, bool]) -> None:
     cal = WorkCalendar(overrides=over)
     here, there = cal.add_workdays(start, n), cal.add_workdays(start, n + 1)
     assert here < there
@@ -96,7 +94,8 @@ def test_add_workdays_is_monotonic_in_start(a: date, b: date, n: int, over: dict
 def test_add_workdays_is_additive(start: date, a: int, b: int, over: dict[date, bool], backwards: bool) -> None:
     cal = WorkCalendar(overrides=over)
     sign = -1 if backwards else 1
-    assert cal.add_workdays(cal.add_workdays(start, sign * a), sign * b) == cal.add_workdays(start, sign * (a + b))
+    two_steps = cal.add_workdays(cal.add_workdays(start, sign * a), sign * b)
+    assert two_steps == cal.add_workdays(start, sign * (a + b))
 
 
 @settings(max_examples=150, deadline=None)
@@ -107,11 +106,13 @@ def test_between_inverts_add(start: date, n: int, over: dict[date, bool]) -> Non
 
 
 @settings(max_examples=100, deadline=None)
-@given(start=dates, n=st.integers(min_value=0, max_value=400), months=st.integers(min_value=0, max_value=24),
-       over=overrides)
-def test_calendar_days_and_months_match_reference(
-    start: date, n: int, months: int, over: dict[date, bool]
-) -> None:
+@given(
+    start=dates,
+    n=st.integers(min_value=0, max_value=400),
+    months=st.integers(min_value=0, max_value=24),
+    over=overrides,
+)
+def test_calendar_days_and_months_match_reference(start: date, n: int, months: int, over: dict[date, bool]) -> None:
     cal = WorkCalendar(overrides=over)
     assert cal.add_calendar_days(start, n) == naive_next_workday(start + ONE * n, over)
     assert cal.add_months(start, months) == naive_next_workday(shift_months(start, months), over)
@@ -132,8 +133,12 @@ def test_unscheduled_years_are_exactly_the_consulted_years_without_schedule(
     assert cal.is_scheduled_year(2027) == (2027 in confirmed)
 
 
-@given(y=st.integers(min_value=1, max_value=9998), m=st.integers(min_value=1, max_value=12),
-       d=st.integers(min_value=1, max_value=31), n=st.integers(min_value=-120, max_value=120))
+@given(
+    y=st.integers(min_value=1, max_value=9998),
+    m=st.integers(min_value=1, max_value=12),
+    d=st.integers(min_value=1, max_value=31),
+    n=st.integers(min_value=-120, max_value=120),
+)
 def test_shift_months_keeps_the_day_or_clamps_to_month_end(y: int, m: int, d: int, n: int) -> None:
     import calendar as std_calendar
 

@@ -1,4 +1,4 @@
-"""SYS-3: regional overrides (e.g. minority-nationality holidays) apply to a region and everything below it."""
+"""SYS-3: regional overrides (e.g. minority-nationality holidays) apply to a region and all below it."""
 
 from __future__ import annotations
 

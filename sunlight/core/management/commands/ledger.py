@@ -17,5 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = ledger_verify()
         if not result.ok:
-            raise CommandError(f"账本校验失败：第 {result.bad_seq} 条记录异常（{result.reason}）；此前 {result.checked} 条完好。")
+            raise CommandError(
+                f"账本校验失败：第 {result.bad_seq} 条记录异常（{result.reason}）；此前 {result.checked} 条完好。"
+            )
         self.stdout.write(f"账本完好：共 {result.checked} 条记录，哈希链一致。")

@@ -58,9 +58,7 @@ class Command(BaseCommand):
         """Parse, compute, print the answer and, on stderr, any unscheduled-year warning."""
         region = (options.get("region") or "").strip()
         if region and not is_valid_region_code(region):
-            raise CommandError(
-                gettext("区划代码“%(value)s”格式不正确，应为 6 位或 9 位数字。") % {"value": region}
-            )
+            raise CommandError(gettext("区划代码“%(value)s”格式不正确，应为 6 位或 9 位数字。") % {"value": region})
         if options["action"] == "add":
             start, n = _parse_date(options["start"]), _parse_int(options["n"])
             calendar = self._calendar(region)

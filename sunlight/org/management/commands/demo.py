@@ -17,6 +17,9 @@ class Command(BaseCommand):
             "演示数据已就绪（本次新增：区划 {regions}，执法主体 {agencies}，承办机构 {units}，用户 {users}，"
             "期限 {deadlines}）。".format(**created)
         )
-        self.stdout.write("演示账户（密码均为 %s）：admin（系统管理员）、" % DEMO_PASSWORD
-                          + "、".join(f"{u}（{'、'.join(str(Role(r).label) for r in roles)}）"
-                                     for u, _name, roles, *_rest in ROLE_USERS))
+        self.stdout.write(
+            f"演示账户（密码均为 {DEMO_PASSWORD}）：admin（系统管理员）、"
+            + "、".join(
+                f"{u}（{'、'.join(str(Role(r).label) for r in roles)}）" for u, _name, roles, *_rest in ROLE_USERS
+            )
+        )
