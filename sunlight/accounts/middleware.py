@@ -16,6 +16,7 @@ from .services import logout_record, otp_confirmed_device, otp_required_for
 
 LAST_SEEN = "sunlight_last_seen"
 GATE_PASSED = "sunlight_gate_passed"
+TOUCH_INTERVAL_SECONDS = 5
 OPEN_PREFIXES = ("/static/", "/accounts/logout/")
 
 
@@ -51,7 +52,9 @@ class IdleTimeoutMiddleware:
                         status=401,
                     )
                 return redirect(f"{reverse('accounts:login')}?expired=1")
-            request.session[LAST_SEEN] = now
+            if last is None or now - float(last) >= TOUCH_INTERVAL_SECONDS:
+                # Writing the session on every request would cost a database write per click.
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 

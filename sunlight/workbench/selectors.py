@@ -80,6 +80,18 @@ def warning_rollup(user: Any) -> list[RollupLevel]:
     return [lvl for lvl in levels.values() if lvl.rows]
 
 
+def actor_names(actors: list[str]) -> dict[str, str]:
+    """Display names for ledger actors ("user:<public id>" → "姓名（用户名）"); others map to themselves."""
+    from sunlight.org.models import User
+
+    ids = {a.removeprefix("user:") for a in actors if a.startswith("user:")}
+    names = {
+        f"user:{u.public_id}": f"{u.full_name}（{u.username}）"
+        for u in User.objects.filter(public_id__in=ids).only("public_id", "full_name", "username")
+    }
+    return {a: names.get(a, a) for a in actors}
+
+
 def audit_entries_visible_to(user: Any, *, kind_prefix: str = "") -> QuerySet[LedgerEntry]:
     """Security audit entries for those allowed to read them (SYS-6)."""
     require_capability(user, Capability.VIEW_AUDIT, target="audit")

@@ -389,4 +389,13 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     qs = selectors.audit_entries_visible_to(request.user, kind_prefix=kind)
-    return render(request, "workbench/audit.html", {"page": _page(request, qs), "kind": kind})
+    page = _page(request, qs)
+    return render(
+        request,
+        "workbench/audit.html",
+        {
+            "page": page,
+            "kind": kind,
+            "actors": selectors.actor_names([e.actor for e in page.object_list]),
+        },
+    )

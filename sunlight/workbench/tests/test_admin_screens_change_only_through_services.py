@@ -167,3 +167,4 @@ def test_audit_page_lists_logins_with_their_address(admin_client, county, client
     Client().post("/accounts/login/", {"username": "officer_a", "password": "wrong"}, REMOTE_ADDR="192.0.2.7")
     page = admin_client.get("/workbench/audit/?kind=auth.").content.decode()
     assert "auth.login_failed" in page and "192.0.2.7" in page
+    assert f"{county.officer.full_name}（officer_a）" in page  # actors are shown by name, not by id
