@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from sunlight.core.env import env_bool, env_int, env_list, env_str, secret_key_from
+from sunlight.core.ids import is_valid_region_code
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("SUNLIGHT_VAR_DIR", str(BASE_DIR / "var")))
+# Runtime data (SQLite database, secret key, files) lives under ./var of the working directory by default.
+VAR_DIR = Path(env_str("SUNLIGHT_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
 SECRET_KEY = secret_key_from(VAR_DIR)
 DEBUG = env_bool("SUNLIGHT_DEBUG", False)
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sunlight.core.middleware.OriginMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,6 +116,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (docs/operator-guide.md).
+if env_bool("SUNLIGHT_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 OTP_TOTP_ISSUER = "阳光执法"
 
 LANGUAGE_CODE = "zh-hans"
@@ -123,6 +130,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic's target; WhiteNoise warns when it is missing
+STATICFILES_DIRS = [BASE_DIR / "sunlight" / "static"]
+# The application serves its own scripts, styles and fonts (no CDN on closed intranets): WhiteNoise, straight from
+# the source folders, so that nothing depends on a collectstatic step having run.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -134,8 +146,10 @@ STORAGES = {
 # Number of reverse proxies whose X-Forwarded-For entry is trusted for the audit trail's client address.
 SUNLIGHT_TRUSTED_PROXIES = env_int("SUNLIGHT_TRUSTED_PROXIES", 0, minimum=0)
 
-# SYS-3: the region whose calendar applies when a deadline names none (the demo county by default).
+# SYS-3: the division code whose calendar applies when a deadline names no region and no agency ("" = nationwide).
 SUNLIGHT_DEFAULT_REGION = env_str("SUNLIGHT_DEFAULT_REGION", "")
+if SUNLIGHT_DEFAULT_REGION and not is_valid_region_code(SUNLIGHT_DEFAULT_REGION):
+    raise ImproperlyConfigured("SUNLIGHT_DEFAULT_REGION must be a 6- or 9-digit division code")
 
 LOGGING = {
     "version": 1,

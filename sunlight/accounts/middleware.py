@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .services import logout_record, otp_confirmed_device, otp_required_for
 
 LAST_SEEN = "sunlight_last_seen"
+STARTED = "sunlight_started"
 GATE_PASSED = "sunlight_gate_passed"
 TOUCH_INTERVAL_SECONDS = 5
 OPEN_PREFIXES = ("/static/", "/accounts/logout/")
@@ -35,7 +36,9 @@ class IdleTimeoutMiddleware:
         if user.is_authenticated:
             now = time.time()
             last = request.session.get(LAST_SEEN)
-            if last is not None and now - float(last) > settings.SUNLIGHT_SESSION_IDLE_SECONDS:
+            started = request.session.setdefault(STARTED, now)
+            idle = last is not None and now - float(last) > settings.SUNLIGHT_SESSION_IDLE_SECONDS
+            if idle or now - float(started) > settings.SESSION_COOKIE_AGE:
                 logout_record(user=user, reason="idle")
                 logout(request)
                 if _is_api(request):

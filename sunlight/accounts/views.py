@@ -7,6 +7,7 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -44,7 +45,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "failures": settings.SUNLIGHT_LOCKOUT_FAILURES,
+            "minutes": settings.SUNLIGHT_LOCKOUT_MINUTES,
+        },
         status=400 if form.errors else 200,
     )
 

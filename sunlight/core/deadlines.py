@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -771,3 +771,46 @@ def deadlines_tick(*, now: datetime) -> dict[str, int]:
                 result["changed"] += 1
                 result[f"to_{locked.level}"] += 1
     return result
+
+
+def deadlines_recompute(*, region_code: str, first_day: date, last_day: date, now: datetime, actor: str) -> int:
+    """Recompute running deadlines after the calendar changed for `region_code` ("" = nationwide) between two dates.
+
+    A deadline is affected when its region lies inside the changed region and its clock runs across the changed
+    days. Each changed schedule is recorded as `deadline.recomputed` (old and new due time), then the level is
+    brought up to date. Paused deadlines are recomputed when they resume. Must run inside the caller's transaction
+    (the calendar change and the recomputation commit together). Returns the number of deadlines changed.
+    """
+    from .calendar import end_of_local_day, start_of_local_day
+    from .ids import region_code_prefix
+
+    running = Deadline.objects.select_for_update().filter(
+        status=DeadlineStatus.OPEN,
+        started_at__lt=end_of_local_day(last_day),
+        due_at__gt=start_of_local_day(first_day),
+    )
+    if region_code:
+        running = running.filter(region_code__startswith=region_code_prefix(region_code))
+    changed = 0
+    for deadline in running.select_related("rule"):
+        schedule = _schedule(deadline, now=now)
+        if (schedule.due, schedule.yellow) == (deadline.due_at, deadline.yellow_at):
+            continue
+        previous = deadline.due_at
+        deadline.due_at, deadline.yellow_at = schedule.due, schedule.yellow
+        deadline.save(update_fields=["due_at", "yellow_at"])
+        ledger_append(
+            stream=_stream(deadline),
+            kind="deadline.recomputed",
+            actor=actor,
+            payload={
+                "reason": "calendar_changed",
+                "from_due_at": _iso(previous),
+                "due_at": _iso(schedule.due),
+                "yellow_at": _iso(schedule.yellow),
+                "unscheduled_years": list(schedule.unscheduled_years),
+            },
+        )
+        _apply_level(deadline, now=now, actor=actor)
+        changed += 1
+    return changed

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunlight.core.audit import audit
@@ -18,6 +19,8 @@ from sunlight.org.models import Region
 from sunlight.org.scope import deny, effective_scope, require_capability
 
 from .choices import DayKind
+from .deadlines import deadlines_recompute
+from .ledger import actor_label
 from .models import CalendarOverride, CalendarYear
 
 
@@ -51,6 +54,9 @@ def calendar_override_add(
             stream="calendar",
             payload={"date": date.isoformat(), "kind": kind, "name": override.name, "region": region_code},
         )
+        deadlines_recompute(
+            region_code=region_code, first_day=date, last_day=date, now=timezone.now(), actor=actor_label(acting_user)
+        )
     return override
 
 
@@ -70,5 +76,12 @@ def calendar_year_confirm(*, acting_user: Any, year: int, note: str) -> Calendar
             actor=acting_user,
             stream="calendar",
             payload={"year": year, "note": row.note},
+        )
+        deadlines_recompute(
+            region_code="",
+            first_day=dt.date(year, 1, 1),
+            last_day=dt.date(year, 12, 31),
+            now=timezone.now(),
+            actor=actor_label(acting_user),
         )
     return row

@@ -1,4 +1,4 @@
-"""The demo county (SYS-7): 临泉县, its townships, eleven agencies with units, 100+ officers and one user per role.
+"""The demo county (SYS-7): 临泉县, its townships, thirteen agencies (eleven departments, two townships) with units, 100+ officers and one user per role.
 
 Everything goes through the services, so the demo leaves the same ledger trail as real use. Loading twice changes
 nothing: each object is looked up by its natural key (division code, credit code, username) first.

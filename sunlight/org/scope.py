@@ -2,7 +2,7 @@
 
 A user sees by the widest scope among their roles: OWN (their own records), UNIT, AGENCY, REGION (every agency in their
 region and below, by the division-code prefix) or ALL (superusers). Selectors apply `scope_q`; services check
-`in_scope` before writing.
+the capability (`require_capability`) and the target's region before writing.
 """
 
 from __future__ import annotations

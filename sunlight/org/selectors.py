@@ -17,7 +17,7 @@ from .scope import effective_scope, scope_q
 
 
 def regions_visible_to(user: Any) -> QuerySet[Region]:
-    """Regions: all for ALL scope; the home region's subtree and its ancestors for REGION; else the agency's region."""
+    """Regions: all for ALL scope; the home region and everything below it for REGION; else the home region."""
     scope = effective_scope(user)
     qs = Region.objects.select_related("parent")
     if scope == Scope.ALL:

@@ -68,6 +68,13 @@ def _require_region(user: Any, region: Region | None, *, action: str) -> None:
         raise deny(user, action=action, target=region.code if region else "")
 
 
+def _require_account_control(acting_user: Any, target: User, *, action: str) -> None:
+    """Only a superuser may change, reset or unlock a superuser's account; others by region."""
+    if target.is_superuser and not acting_user.is_superuser:
+        raise deny(acting_user, action=action, target=str(target.public_id))
+    _require_region(acting_user, _user_region(target), action=action)
+
+
 def _others(qs: Any, instance: Any) -> Any:
     """The queryset without the instance being edited (all of it when creating)."""
     return qs.exclude(pk=instance.pk) if instance is not None else qs
@@ -330,8 +337,7 @@ def user_create(
 def user_update(*, acting_user: Any, user: User, data: dict[str, Any], roles: list[str] | None = None) -> User:
     """Change an account's particulars and, when given, its roles (each change in the ledger)."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
-    current_region = _user_region(user)
-    _require_region(acting_user, current_region, action="user.update")
+    _require_account_control(acting_user, user, action="user.update")
     merged = {**_snapshot_objects(user, USER_FIELDS), **data}
     errors = _validate_placement(acting_user, merged)
     if roles is not None:
@@ -368,7 +374,7 @@ def user_update(*, acting_user: Any, user: User, data: dict[str, Any], roles: li
 def user_reset_password(*, acting_user: Any, user: User, password: str) -> None:
     """Set a new initial password (to be changed at next login) and lift any lockout."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
-    _require_region(acting_user, _user_region(user), action="user.reset_password")
+    _require_account_control(acting_user, user, action="user.reset_password")
     _raise_if(_password_errors(password, user))
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -390,7 +396,7 @@ def user_reset_password(*, acting_user: Any, user: User, password: str) -> None:
 def user_unlock(*, acting_user: Any, user: User) -> None:
     """Lift a lockout before it runs out."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
-    _require_region(acting_user, _user_region(user), action="user.unlock")
+    _require_account_control(acting_user, user, action="user.unlock")
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit(

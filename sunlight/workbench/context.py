@@ -29,12 +29,15 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not request.path.startswith("/workbench/"):
         return {}
-    nav = []
-    for name, label, capability in MODULES:
-        if capability is None or can(user, capability):
-            url = reverse(name)
-            current = request.path == url or (url != reverse("workbench:home") and request.path.startswith(url))
-            nav.append({"url": url, "label": label, "current": current})
+    nav = [
+        {"url": reverse(name), "label": label, "current": False}
+        for name, label, capability in MODULES
+        if capability is None or can(user, capability)
+    ]
+    # The current module is the one whose address is the longest prefix of this page's (预警汇总 within 我的预警).
+    matching = [item for item in nav if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"nav": nav, "calendar_warning": calendar_banner()}
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from sunlight.core.choices import DeadlineStatus, Level
-from sunlight.core.models import Deadline, LedgerEntry
-from sunlight.org.choices import Capability
+from sunlight.core.models import CalendarOverride, Deadline, LedgerEntry
+from sunlight.org.choices import Capability, Scope
 from sunlight.org.choices import Level as OrgLevel
 from sunlight.org.models import Agency
 from sunlight.org.scope import require_capability, scope_q
@@ -92,10 +92,41 @@ def actor_names(actors: list[str]) -> dict[str, str]:
     return {a: names.get(a, a) for a in actors}
 
 
+def calendar_overrides_visible_to(user: Any) -> QuerySet[CalendarOverride]:
+    """Nationwide overrides and those of the regions the user may see (or that lie above the user's region)."""
+    from sunlight.core.ids import region_code_ancestors
+    from sunlight.org.scope import effective_scope
+    from sunlight.org.selectors import regions_visible_to
+
+    qs = CalendarOverride.objects.order_by("-date", "-created_at")
+    if effective_scope(user) == Scope.ALL:
+        return qs
+    codes = set(regions_visible_to(user).values_list("code", flat=True))
+    home = user.home_region
+    if home is not None:
+        codes.update(region_code_ancestors(home.code))
+    return qs.filter(Q(region_code="") | Q(region_code__in=codes))
+
+
+AUDIT_KIND_PREFIXES = ("auth.", "permission.", "org.", "calendar.")
+
+
 def audit_entries_visible_to(user: Any, *, kind_prefix: str = "") -> QuerySet[LedgerEntry]:
-    """Security audit entries for those allowed to read them (SYS-6)."""
+    """Security and administration entries for those allowed to read them (SYS-6).
+
+    Readers below ALL scope see the entries whose actor is an account within their scope (a county supervisor sees
+    the county's logins, refusals and changes, not the neighbour's); attempts under unknown names only at ALL scope.
+    """
+    from sunlight.org.scope import effective_scope
+    from sunlight.org.selectors import users_visible_to
+
     require_capability(user, Capability.VIEW_AUDIT, target="audit")
-    qs = LedgerEntry.objects.filter(stream__in=["security"]) | LedgerEntry.objects.filter(kind__startswith="org.")
-    if kind_prefix:
-        qs = qs.filter(kind__startswith=kind_prefix)
+    prefixes = [p for p in AUDIT_KIND_PREFIXES if p.startswith(kind_prefix) or kind_prefix.startswith(p)]
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(kind__startswith=max(prefix, kind_prefix, key=len))
+    qs = LedgerEntry.objects.filter(q)
+    if effective_scope(user) != Scope.ALL:
+        actors = [f"user:{pid}" for pid in users_visible_to(user).values_list("public_id", flat=True)]
+        qs = qs.filter(actor__in=actors)
     return qs.order_by("-seq")

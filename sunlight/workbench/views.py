@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from sunlight.core import services as core_services
 from sunlight.core.errors import Forbidden, NotFound, ServiceError
 from sunlight.core.forms import add_service_errors
-from sunlight.core.models import CalendarOverride, CalendarYear
+from sunlight.core.models import CalendarYear
 from sunlight.org import selectors as org_selectors
 from sunlight.org import services as org_services
 from sunlight.org.choices import Capability, Role
@@ -353,28 +353,28 @@ def role_policies(request: HttpRequest) -> HttpResponse:
 @guarded
 def calendar_page(request: HttpRequest) -> HttpResponse:
     can_manage = can(request.user, Capability.MANAGE_CALENDAR)
-    form = wf.CalendarOverrideForm(request.POST or None, user=request.user)
-    year_form = wf.CalendarYearForm(request.POST or None, prefix="year")
-    if request.method == "POST":
-        try:
-            if "year-year" in request.POST and year_form.is_valid():
-                core_services.calendar_year_confirm(acting_user=request.user, **year_form.cleaned_data)
-                messages.success(request, _("年度放假安排已确认。"))
-                return redirect("workbench:calendar")
-            if "date" in request.POST and form.is_valid():
-                core_services.calendar_override_add(acting_user=request.user, **form.cleaned_data)
-                messages.success(request, _("日历调整已保存。"))
-                return redirect("workbench:calendar")
-        except ServiceError as exc:
-            add_service_errors(year_form if "year-year" in request.POST else form, exc)
-    overrides = CalendarOverride.objects.order_by("-date", "-created_at")[:200]
+    posted_year = request.method == "POST" and "year-year" in request.POST
+    posted_day = request.method == "POST" and not posted_year
+    form = wf.CalendarOverrideForm(request.POST if posted_day else None, user=request.user)
+    year_form = wf.CalendarYearForm(request.POST if posted_year else None, prefix="year")
+    try:
+        if posted_year and year_form.is_valid():
+            core_services.calendar_year_confirm(acting_user=request.user, **year_form.cleaned_data)
+            messages.success(request, _("年度放假安排已确认。"))
+            return redirect("workbench:calendar")
+        if posted_day and form.is_valid():
+            core_services.calendar_override_add(acting_user=request.user, **form.cleaned_data)
+            messages.success(request, _("日历调整已保存。"))
+            return redirect("workbench:calendar")
+    except ServiceError as exc:
+        add_service_errors(year_form if posted_year else form, exc)
     return render(
         request,
         "workbench/calendar.html",
         {
             "form": form,
             "year_form": year_form,
-            "overrides": overrides,
+            "overrides": selectors.calendar_overrides_visible_to(request.user)[:200],
             "years": CalendarYear.objects.all(),
             "can_manage": can_manage,
         },

@@ -77,10 +77,10 @@ def test_user_list_shows_the_locked_account(page, base_url):
     expect(page.get_by_role("heading", name="用户管理")).to_be_visible(timeout=3_000)
     field(page, "姓名或用户名").fill("officer")
     page.get_by_role("button", name="查询").click()
-    account = page.get_by_test_id("user-table").get_by_role("link", name="officer", exact=True)
-    row = page.get_by_test_id("user-table").get_by_role("row").filter(has=account)
-    expect(row).to_contain_text("锁定")
-    account.click()
+    row = page.get_by_test_id("user-table").get_by_role("row").filter(
+        has=page.get_by_role("link", name="officer", exact=True))
+    expect(row.get_by_role("cell").last).to_have_text("锁定")
+    row.get_by_role("link", name="officer", exact=True).click()
     expect(page.get_by_role("button", name="立即解锁")).to_be_visible()
 
 

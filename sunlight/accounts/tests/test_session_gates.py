@@ -119,3 +119,14 @@ def test_open_redirect_after_login_is_ignored(client, county):
         {"username": "officer_a", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/workbench/"
+
+
+def test_a_session_ends_after_its_maximum_age_even_when_active(client, county, settings):
+    settings.SESSION_COOKIE_AGE = 3600
+    login(client)
+    client.get("/workbench/")
+    session = client.session
+    session["sunlight_started"] = time.time() - 3601
+    session[LAST_SEEN] = time.time()
+    session.save()
+    assert client.get("/workbench/")["Location"] == "/accounts/login/?expired=1"

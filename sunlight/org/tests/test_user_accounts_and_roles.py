@@ -105,3 +105,22 @@ def test_officers_cannot_manage_accounts(county):
 def test_account_without_password_cannot_log_in_until_one_is_set(county):
     user = create(county, username="nopass", password=None)
     assert not user.has_usable_password()
+
+
+def test_a_county_administrator_cannot_take_over_a_superuser(county):
+    county_admin = services.user_create(
+        acting_user=county.admin,
+        username="countyadmin",
+        password="Xian#Guanli2026",
+        roles=[Role.ADMIN],
+        data={"full_name": "县管理员", "region": county.county},
+    )
+    county.admin.region = county.county
+    county.admin.save()
+    with pytest.raises(Forbidden):
+        services.user_reset_password(acting_user=county_admin, user=county.admin, password="Taken#Over99")
+    with pytest.raises(Forbidden):
+        services.user_update(acting_user=county_admin, user=county.admin, data={"is_active": False})
+    county.admin.refresh_from_db()
+    assert county.admin.check_password("Good#Pass2026") and county.admin.is_active
+    services.user_unlock(acting_user=county_admin, user=county.officer)  # ordinary accounts in the county: allowed

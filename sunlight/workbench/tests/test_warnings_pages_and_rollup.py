@@ -110,3 +110,24 @@ def test_tick_moves_a_clock_from_green_to_yellow_to_red(county):
     assert my_warning_counts(county.officer) == {"yellow": 1, "red": 0}
     deadlines_tick(now=clock.due_at)
     assert my_warning_counts(county.officer) == {"yellow": 0, "red": 1}
+
+
+def test_audit_is_limited_to_the_supervisors_county(county):
+    from sunlight.accounts.services import login_check
+    from sunlight.workbench.selectors import audit_entries_visible_to
+
+    login_check(username="officer_a", password="wrong")
+    login_check(username="officer_other", password="wrong")
+    login_check(username="nobody", password="wrong")
+    seen = {e.actor for e in audit_entries_visible_to(county.supervisor, kind_prefix="auth.")}
+    assert seen == {f"user:{county.officer.public_id}"}
+    everyone = {e.actor for e in audit_entries_visible_to(county.admin, kind_prefix="auth.")}
+    assert {f"user:{county.other_officer.public_id}", "anonymous"} <= everyone
+
+
+def test_rollup_page_marks_only_its_own_module_as_current(county, clocks):
+    client = Client()
+    client.force_login(county.supervisor)
+    page = client.get("/workbench/warnings/rollup/").content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/workbench/warnings/rollup/" aria-current="page"' in page

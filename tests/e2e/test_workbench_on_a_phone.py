@@ -1,0 +1,120 @@
+"""Field officers use the workbench on a phone (SYS-4): no sideways scrolling, tappable controls, stacked tables,
+and the keyboard reaches the skip link first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import SHOTS, login, nav
+
+pytestmark = pytest.mark.e2e
+
+# Application bug (reported): sunlight/static/ (app.css, htmx) is not found by the staticfiles finders: `sunlight`
+# is not an installed app and settings.py sets no STATICFILES_DIRS, so /static/sunlight/app.css answers 404 and
+# every page is unstyled (no stacked tables, no 44px buttons, skip link always shown).
+STATIC_BUG = "/static/sunlight/app.css answers 404: settings.py has no STATICFILES_DIRS for sunlight/static"
+# Also (reported): app.css `.linkbtn { min-height: 0 }` makes the top bar's 退出 button about 25px tall.
+LOGOUT_BUTTON_BUG = "the 退出 button is styled .linkbtn with min-height: 0 (about 25px tall)"
+
+MIN_TARGET = 44  # px, for buttons
+MIN_LINK = 24  # px, WCAG 2.2 target size (minimum) for links
+
+
+def overflow(page) -> tuple[int, int]:
+    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+
+def assert_no_sideways_scrolling(page) -> None:
+    scroll_width, inner_width = overflow(page)
+    assert scroll_width <= inner_width + 1, f"{page.url}: {scroll_width}px wide in a {inner_width}px viewport"
+
+
+def test_officer_workbench_fits_a_phone(phone_page, base_url):
+    page = phone_page
+    login(page, base_url, "officer")
+    expect(page).to_have_url(f"{base_url}/workbench/")
+    expect(page.get_by_test_id("red-count")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "officer-home-phone.png"), full_page=True)
+    assert_no_sideways_scrolling(page)
+
+    # Every module link is on screen, big enough to tap, and opens its page without sideways scrolling.
+    links = nav(page).get_by_role("link")
+    labels = links.all_inner_texts()
+    assert labels == ["工作台", "我的预警", "组织机构", "工作日历"]
+    width = page.viewport_size["width"]
+    for label in labels:
+        link = nav(page).get_by_role("link", name=label, exact=True)
+        expect(link).to_be_visible()
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (label, box)
+        assert box["height"] >= MIN_LINK, (label, box)
+        link.tap()
+        expect(nav(page).get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
+        assert_no_sideways_scrolling(page)
+
+
+@pytest.mark.xfail(strict=True, reason=STATIC_BUG)
+def test_warning_table_is_stacked_on_a_phone(phone_page, base_url):
+    page = phone_page
+    login(page, base_url, "officer")
+    nav(page).get_by_role("link", name="我的预警").tap()
+    table = page.get_by_test_id("warning-table")
+    expect(table.locator("thead")).to_be_hidden(timeout=2_000)
+    assert_no_sideways_scrolling(page)
+    width = page.viewport_size["width"]
+    rows = table.locator("tbody").get_by_role("row")
+    assert rows.count() >= 2
+    for row in rows.all():
+        cells = row.get_by_role("cell")
+        boxes = [cell.bounding_box() for cell in cells.all()]
+        # Stacked: each cell is a full-width line of its own, below the previous one, labelled by its column.
+        for above, below in zip(boxes, boxes[1:], strict=False):
+            assert below["y"] >= above["y"] + above["height"] - 1, boxes
+        for box in boxes:
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        labels = [cell.evaluate("c => getComputedStyle(c, '::before').content") for cell in cells.all()]
+        assert labels == ['"预警"', '"事项"', '"对象"', '"起算"', '"届满"', '"依据"']
+    expect(rows.first).to_contain_text("【演示】")
+
+
+@pytest.mark.xfail(strict=True, reason=f"{STATIC_BUG}; {LOGOUT_BUTTON_BUG}")
+def test_buttons_are_big_enough_to_tap(phone_page, base_url):
+    page = phone_page
+    login(page, base_url, "officer")
+    small = []
+    for label in ["工作台", "我的预警", "组织机构", "工作日历"]:
+        nav(page).get_by_role("link", name=label, exact=True).tap()
+        expect(nav(page).get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
+        for button in page.locator("button:visible, a.btn:visible").all():
+            box = button.bounding_box()
+            if box is not None and box["height"] < MIN_TARGET:
+                small.append((label, button.inner_text(), round(box["height"])))
+    assert small == [], f"buttons under {MIN_TARGET}px: {small}"
+
+
+def test_keyboard_reaches_the_skip_link_first(page, base_url):
+    login(page, base_url, "officer")
+    expect(page).to_have_url(f"{base_url}/workbench/")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "officer-home-desktop.png"), full_page=True)
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到主要内容")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/workbench/#main$"))
+    expect(page.locator("main#main")).to_be_focused()
+
+    # From the top, the module links come after the top bar's own controls, in reading order.
+    page.goto(f"{base_url}/workbench/")
+    order = []
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert order[0] == "跳到主要内容"
+    assert order.index("工作台") < order.index("我的预警") < order.index("组织机构") < order.index("工作日历")
