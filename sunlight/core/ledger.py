@@ -27,7 +27,15 @@ class NonCanonicalPayload(ValueError):
 
 
 def _check_canonical(value: Any, path: str = "$") -> None:
-    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NonCanonicalPayload(f"{path}: NUL characters are not allowed (PostgreSQL JSON cannot hold them)")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise NonCanonicalPayload(f"{path}: not valid Unicode text (a lone surrogate)") from exc
+        return
+    if isinstance(value, bool) or value is None or isinstance(value, int):
         return
     if isinstance(value, float):
         raise NonCanonicalPayload(f"{path}: floats are not allowed; use integers (fen) or decimal strings")
@@ -39,6 +47,7 @@ def _check_canonical(value: Any, path: str = "$") -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise NonCanonicalPayload(f"{path}: keys must be strings")
+            _check_canonical(key, f"{path}.<key>")
             _check_canonical(item, f"{path}.{key}")
         return
     raise NonCanonicalPayload(f"{path}: {type(value).__name__} is not allowed")

@@ -14,9 +14,10 @@ from sunlight.core.models import LedgerEntry, LedgerHead
 
 pytestmark = pytest.mark.django_db
 
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | texts,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4),
     max_leaves=12,
 )
 
@@ -46,6 +47,12 @@ def test_append_outside_a_transaction_is_refused():
 def test_floats_are_refused_in_payloads():
     with pytest.raises(NonCanonicalPayload), transaction.atomic():
         ledger_append(stream="x", kind="y", actor="system", payload={"fine": 200.5})
+
+
+def test_nul_characters_are_refused_on_every_database():
+    for payload in ({"name": "a\x00b"}, {"\x00": 1}, {"list": ["ok", "\x00"]}, {"lone": "\ud800"}):
+        with pytest.raises(NonCanonicalPayload), transaction.atomic():
+            ledger_append(stream="x", kind="y", actor="system", payload=payload)
 
 
 def test_a_changed_payload_is_named():
@@ -85,7 +92,7 @@ def test_verify_command_exit_status():
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    payloads=st.lists(st.dictionaries(st.text(max_size=8), json_values, max_size=4), min_size=1, max_size=6),
+    payloads=st.lists(st.dictionaries(texts, json_values, max_size=4), min_size=1, max_size=6),
     victim=st.integers(min_value=0, max_value=5),
 )
 def test_any_chain_verifies_and_any_single_payload_change_is_found(payloads, victim):
@@ -101,7 +108,7 @@ def test_any_chain_verifies_and_any_single_payload_change_is_found(payloads, vic
     assert ledger_verify().bad_seq == seq
 
 
-@given(st.dictionaries(st.text(max_size=8), json_values, max_size=5))
+@given(st.dictionaries(texts, json_values, max_size=5))
 def test_canonical_json_is_stable_under_key_order(value):
     reordered = dict(reversed(list(value.items())))
     assert canonical_json(value) == canonical_json(reordered)
