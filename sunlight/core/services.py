@@ -6,6 +6,7 @@ Overrides are append-only: a new row for the same region and date supersedes the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -24,40 +25,123 @@ from .ledger import actor_label
 from .models import CalendarOverride, CalendarYear
 
 
-def calendar_override_add(
-    *, acting_user: Any, date: dt.date, kind: str, name: str, region: Region | None
-) -> CalendarOverride:
-    """Declare a date a workday or rest day nationwide (region None) or for a region and everything below it."""
-    require_capability(acting_user, Capability.MANAGE_CALENDAR, target=str(date))
+@dataclass(frozen=True)
+class DayEntry:
+    """One date's declaration: a workday or a rest day, with its name or basis."""
+
+    date: dt.date
+    kind: str
+    name: str
+
+
+_KIND_WORDS = {"休": DayKind.RESTDAY, "班": DayKind.WORKDAY, "恢复": DayKind.OFFICIAL}
+_MAX_RANGE_DAYS = 31
+
+
+def parse_schedule(text: str) -> list[DayEntry]:
+    """Read a schedule as administrators copy it from the State Council notice, one line per day or range:
+
+        2027-01-01 休 元旦
+        2027-02-06~2027-02-13 休 春节
+        2027-02-14 班 春节调休
+
+    (休 = rest day, 班 = make-up workday, 恢复 = back to the national schedule). Every bad line is reported as
+    `lines.N`; nothing is returned unless all lines are good.
+    """
+    entries: list[DayEntry] = []
+    errors: list[FieldError] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(maxsplit=2)
+        field = f"lines.{number}"
+        if len(parts) < 3 or parts[1] not in _KIND_WORDS:
+            errors.append(FieldError(field, "invalid", _("第%(n)d行格式应为：日期 休/班/恢复 名称。") % {"n": number}))
+            continue
+        first_text, _sep, last_text = parts[0].replace("至", "~").partition("~")
+        try:
+            first = dt.date.fromisoformat(first_text)
+            last = dt.date.fromisoformat(last_text) if last_text else first
+        except ValueError:
+            errors.append(FieldError(field, "invalid_date", _("第%(n)d行的日期无效。") % {"n": number}))
+            continue
+        if last < first or (last - first).days >= _MAX_RANGE_DAYS:
+            errors.append(FieldError(field, "invalid_range", _("第%(n)d行的日期范围无效。") % {"n": number}))
+            continue
+        day = first
+        while day <= last:
+            entries.append(DayEntry(day, _KIND_WORDS[parts[1]], parts[2].strip()))
+            day += dt.timedelta(days=1)
+    if errors:
+        raise ServiceError(errors)
+    if not entries:
+        raise ServiceError.single("lines", "required", _("请至少填写一行。"))
+    return entries
+
+
+def calendar_overrides_add(
+    *, acting_user: Any, entries: list[DayEntry], region: Region | None
+) -> list[CalendarOverride]:
+    """Declare dates workdays or rest days nationwide (region None) or for a region and everything below it.
+
+    All or nothing: the overrides, their ledger entries and the recomputed deadlines commit together.
+    """
+    require_capability(acting_user, Capability.MANAGE_CALENDAR, target="calendar")
     scope = effective_scope(acting_user)
     if region is None and scope != Scope.ALL:
-        raise deny(acting_user, action="calendar.override_national", target=str(date))
+        raise deny(acting_user, action="calendar.override_national", target="")
     if region is not None and scope != Scope.ALL:
         home = acting_user.home_region
         if home is None or not region.code.startswith(home.scope_prefix):
             raise deny(acting_user, action="calendar.override", target=region.code)
     errors: list[FieldError] = []
-    if kind not in DayKind.values:
-        errors.append(FieldError("kind", "invalid", _("类型无效。")))
-    if not name.strip():
-        errors.append(FieldError("name", "required", _("请填写名称或依据。")))
-    if errors:
-        raise ServiceError(errors)
+    for entry in entries:
+        if entry.kind not in DayKind.values:
+            errors.append(FieldError("kind", "invalid", _("类型无效。")))
+        if not entry.name.strip():
+            errors.append(FieldError("name", "required", _("请填写名称或依据。")))
+    if errors or not entries:
+        raise ServiceError(errors or [FieldError("lines", "required", _("请至少填写一行。"))])
     region_code = region.code if region else ""
+    created = []
     with transaction.atomic():
-        override = CalendarOverride.objects.create(
-            region_code=region_code, date=date, kind=kind, name=name.strip(), created_by=acting_user
-        )
-        audit(
-            kind="calendar.override_added",
-            actor=acting_user,
-            stream="calendar",
-            payload={"date": date.isoformat(), "kind": kind, "name": override.name, "region": region_code},
-        )
+        for entry in entries:
+            created.append(
+                CalendarOverride.objects.create(
+                    region_code=region_code,
+                    date=entry.date,
+                    kind=entry.kind,
+                    name=entry.name.strip(),
+                    created_by=acting_user,
+                )
+            )
+            audit(
+                kind="calendar.override_added",
+                actor=acting_user,
+                stream="calendar",
+                payload={
+                    "date": entry.date.isoformat(),
+                    "kind": entry.kind,
+                    "name": entry.name.strip(),
+                    "region": region_code,
+                },
+            )
         deadlines_recompute(
-            region_code=region_code, first_day=date, last_day=date, now=timezone.now(), actor=actor_label(acting_user)
+            region_code=region_code,
+            first_day=min(e.date for e in entries),
+            last_day=max(e.date for e in entries),
+            now=timezone.now(),
+            actor=actor_label(acting_user),
         )
-    return override
+    return created
+
+
+def calendar_override_add(
+    *, acting_user: Any, date: dt.date, kind: str, name: str, region: Region | None
+) -> CalendarOverride:
+    """Declare one date a workday or rest day (see calendar_overrides_add)."""
+    return calendar_overrides_add(acting_user=acting_user, entries=[DayEntry(date, kind, name)], region=region)[0]
 
 
 def calendar_year_confirm(*, acting_user: Any, year: int, note: str) -> CalendarYear:

@@ -108,6 +108,27 @@ class CalendarOverrideForm(forms.Form):
         self.fields["region"].queryset = regions_visible_to(user)  # type: ignore[attr-defined]
 
 
+class CalendarImportForm(forms.Form):
+    lines = forms.CharField(
+        label=_("放假和调休安排"),
+        strip=False,  # keep the user's line numbers for the per-line errors
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "placeholder": "2027-01-01 休 元旦\n2027-02-06~2027-02-13 休 春节\n2027-02-14 班 春节调休",
+            }
+        ),
+        help_text=_("每行一天或一段：日期（或 起始日~结束日） 休/班/恢复 名称。"),
+    )
+    region = RegionChoiceField(
+        label=_("适用区划"), queryset=Region.objects.none(), required=False, empty_label=_("全国（国务院统一安排）")
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_visible_to(user)  # type: ignore[attr-defined]
+
+
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     note = forms.CharField(label=_("依据（如国务院办公厅通知文号）"), max_length=200)

@@ -352,33 +352,42 @@ def role_policies(request: HttpRequest) -> HttpResponse:
 
 @guarded
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    can_manage = can(request.user, Capability.MANAGE_CALENDAR)
-    posted_year = request.method == "POST" and "year-year" in request.POST
-    posted_day = request.method == "POST" and not posted_year
-    form = wf.CalendarOverrideForm(request.POST if posted_day else None, user=request.user)
-    year_form = wf.CalendarYearForm(request.POST if posted_year else None, prefix="year")
+    """The calendar: one date, a pasted schedule, or the confirmation of a year (SYS-3)."""
+    posted = request.POST.get("form", "") if request.method == "POST" else ""
+    form = wf.CalendarOverrideForm(request.POST if posted == "day" else None, user=request.user)
+    import_form = wf.CalendarImportForm(request.POST if posted == "import" else None, user=request.user, prefix="imp")
+    year_form = wf.CalendarYearForm(request.POST if posted == "year" else None, prefix="year")
+    target = {"day": form, "import": import_form, "year": year_form}.get(posted)
     try:
-        if posted_year and year_form.is_valid():
-            core_services.calendar_year_confirm(acting_user=request.user, **year_form.cleaned_data)
-            messages.success(request, _("年度放假安排已确认。"))
-            return redirect("workbench:calendar")
-        if posted_day and form.is_valid():
+        if posted == "day" and form.is_valid():
             core_services.calendar_override_add(acting_user=request.user, **form.cleaned_data)
             messages.success(request, _("日历调整已保存。"))
             return redirect("workbench:calendar")
+        if posted == "import" and import_form.is_valid():
+            entries = core_services.parse_schedule(import_form.cleaned_data["lines"])
+            core_services.calendar_overrides_add(
+                acting_user=request.user, entries=entries, region=import_form.cleaned_data["region"]
+            )
+            messages.success(request, _("已录入 %(n)d 天的日历调整。") % {"n": len(entries)})
+            return redirect("workbench:calendar")
+        if posted == "year" and year_form.is_valid():
+            core_services.calendar_year_confirm(acting_user=request.user, **year_form.cleaned_data)
+            messages.success(request, _("年度放假安排已确认。"))
+            return redirect("workbench:calendar")
     except ServiceError as exc:
-        add_service_errors(year_form if posted_year else form, exc)
+        add_service_errors(target or form, exc)  # per-line errors ("lines.3") show above the form
     return render(
         request,
         "workbench/calendar.html",
         {
             "form": form,
+            "import_form": import_form,
             "year_form": year_form,
             "overrides": selectors.calendar_overrides_visible_to(request.user)[:200],
             "years": CalendarYear.objects.all(),
-            "can_manage": can_manage,
+            "can_manage": can(request.user, Capability.MANAGE_CALENDAR),
         },
-        status=400 if (form.errors or year_form.errors) else 200,
+        status=400 if (form.errors or import_form.errors or year_form.errors) else 200,
     )
 
 

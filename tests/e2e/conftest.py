@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 DEMO_PASSWORD = "Sunlight@2026"
-SHOTS = Path("/tmp/e2e-shots")
+SHOTS = Path("/tmp/e2e-shots")  # noqa: S108  (screenshots for people to look at, never read back)
 
 
 @pytest.fixture(scope="session")

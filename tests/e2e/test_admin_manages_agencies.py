@@ -33,7 +33,7 @@ def fill_agency(page, credit_code: str) -> None:
     page.get_by_role("button", name="保存").click()
 
 
-def test_admin_adds_agency_and_unit(page, base_url):
+def test_admin_adds_agency_and_unit(browser, page, base_url):
     before = Agency.objects.count()
     login(page, base_url, "admin")
     nav(page).get_by_role("link", name="组织机构").click()
@@ -74,7 +74,7 @@ def test_admin_adds_agency_and_unit(page, base_url):
     expect(page.get_by_test_id("agency-table").get_by_role("link", name=NAME)).to_be_visible()
 
     # The public portal, in a fresh anonymous visit, lists the new agency among the 执法主体 with its unit.
-    portal = page.context.browser.new_context()
+    portal = browser.new_context()
     try:
         visitor = portal.new_page()
         visitor.goto(f"{base_url}/")

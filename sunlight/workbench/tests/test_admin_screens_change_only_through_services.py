@@ -145,18 +145,22 @@ def test_officer_navigation_shows_only_permitted_modules(client, county):
 def test_admin_adds_a_local_holiday_and_confirms_a_year(admin_client, county):
     response = admin_client.post(
         "/workbench/calendar/",
-        {"date": "2027-03-03", "kind": "restday", "name": "地方节日", "region": county.county.pk},
+        {"form": "day", "date": "2027-03-03", "kind": "restday", "name": "地方节日", "region": county.county.pk},
     )
     assert response.status_code == 302
     assert CalendarOverride.objects.get(date="2027-03-03").region_code == "341221"
     page = admin_client.get("/workbench/calendar/").content.decode()
     assert "2027年的官方放假安排尚未导入" in page
-    admin_client.post("/workbench/calendar/", {"year-year": "2027", "year-note": "国办发明电〔2026〕X号"})
+    admin_client.post(
+        "/workbench/calendar/", {"form": "year", "year-year": "2027", "year-note": "国办发明电〔2026〕X号"}
+    )
     assert "2027年的官方放假安排尚未导入" not in admin_client.get("/workbench/calendar/").content.decode()
 
 
 def test_calendar_input_errors_are_shown(admin_client, county):
-    response = admin_client.post("/workbench/calendar/", {"date": "2027-02-30", "kind": "restday", "name": "x"})
+    response = admin_client.post(
+        "/workbench/calendar/", {"form": "day", "date": "2027-02-30", "kind": "restday", "name": "x"}
+    )
     assert response.status_code == 400
     assert not CalendarOverride.objects.exists()
 
