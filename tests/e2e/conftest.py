@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the tests are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -31,6 +28,10 @@ def browser() -> Iterator[object]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django refuse the (synchronous)
+    # ORM calls of the tests and fixtures. Set here, not at import, so that tests running before the browser starts
+    # keep Django's check.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield chromium
@@ -78,8 +79,9 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("domcontentloaded")
+    # The form always navigates: to the workbench (or the forced page) on success, back to itself on a refusal.
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
 
 
 def logout(page) -> None:

@@ -69,7 +69,7 @@ def test_admin_unlocks_a_locked_account(page, base_url):
     assert LedgerEntry.objects.filter(kind="org.user_unlocked", payload__user=str(officer.public_id)).exists()
 
 
-@pytest.mark.xfail(strict=True, reason=USER_LIST_BUG)
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=USER_LIST_BUG)
 def test_user_list_shows_the_locked_account(page, base_url):
     lock_out(page, base_url, "officer")
     login(page, base_url, "admin")
