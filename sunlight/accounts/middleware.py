@@ -55,7 +55,8 @@ class IdleTimeoutMiddleware:
                         status=401,
                     )
                 return redirect(f"{reverse('accounts:login')}?expired=1")
-            if last is None or now - float(last) >= TOUCH_INTERVAL_SECONDS:
+            touch_every = min(TOUCH_INTERVAL_SECONDS, settings.SUNLIGHT_SESSION_IDLE_SECONDS / 4)
+            if last is None or now - float(last) >= touch_every:
                 # Writing the session on every request would cost a database write per click.
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -52,8 +52,19 @@ def visible_agencies(username: str) -> list[str]:
 
 def test_the_expectations_cover_the_brief():
     """Guard the computed expectations against silently becoming vacuous."""
-    assert set(ACCOUNTS) == {"admin", "officer", "officer2", "auxiliary", "unithead", "reviewer", "agencyhead",
-                             "archivist", "supervisor", "monitor", "liaison"}
+    assert set(ACCOUNTS) == {
+        "admin",
+        "officer",
+        "officer2",
+        "auxiliary",
+        "unithead",
+        "reviewer",
+        "agencyhead",
+        "archivist",
+        "supervisor",
+        "monitor",
+        "liaison",
+    }
     assert ("/workbench/users/", "用户管理") in forbidden_modules("officer")
     assert ("/workbench/audit/", "安全审计") in forbidden_modules("unithead")
     assert forbidden_modules("admin") == []

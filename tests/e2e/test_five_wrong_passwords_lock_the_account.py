@@ -23,7 +23,6 @@ LOCKED = "账户已锁定"
 # Application bug (reported): workbench/templates/workbench/user_list.html line 12 passes u.agency.name and
 # u.region.name as `default` filter ARGUMENTS; Django raises VariableDoesNotExist when agency or region is None
 # (every list: admin has neither), so /workbench/users/ answers 500.
-USER_LIST_BUG = "用户管理 list page answers 500 (user_list.html line 12: default:u.agency.name with agency None)"
 
 
 def lock_out(page, base_url: str, username: str) -> None:
@@ -69,7 +68,6 @@ def test_admin_unlocks_a_locked_account(page, base_url):
     assert LedgerEntry.objects.filter(kind="org.user_unlocked", payload__user=str(officer.public_id)).exists()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=USER_LIST_BUG)
 def test_user_list_shows_the_locked_account(page, base_url):
     lock_out(page, base_url, "officer")
     login(page, base_url, "admin")
@@ -77,8 +75,11 @@ def test_user_list_shows_the_locked_account(page, base_url):
     expect(page.get_by_role("heading", name="用户管理")).to_be_visible(timeout=3_000)
     field(page, "姓名或用户名").fill("officer")
     page.get_by_role("button", name="查询").click()
-    row = page.get_by_test_id("user-table").get_by_role("row").filter(
-        has=page.get_by_role("link", name="officer", exact=True))
+    row = (
+        page.get_by_test_id("user-table")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("link", name="officer", exact=True))
+    )
     expect(row.get_by_role("cell").last).to_have_text("锁定")
     row.get_by_role("link", name="officer", exact=True).click()
     expect(page.get_by_role("button", name="立即解锁")).to_be_visible()

@@ -172,3 +172,12 @@ def test_audit_page_lists_logins_with_their_address(admin_client, county, client
     page = admin_client.get("/workbench/audit/?kind=auth.").content.decode()
     assert "auth.login_failed" in page and "192.0.2.7" in page
     assert f"{county.officer.full_name}（officer_a）" in page  # actors are shown by name, not by id
+
+
+def test_user_list_shows_accounts_with_and_without_an_agency(admin_client, county):
+    response = admin_client.get("/workbench/users/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "root" in page and "justice" in page and "officer_a" in page
+    filtered = admin_client.get("/workbench/users/?role=justice_supervisor").content.decode()
+    assert "justice" in filtered and "officer_a" not in filtered
