@@ -25,6 +25,15 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _api_error(code: str, message: str, *, status: int) -> JsonResponse:
+    """The API's one error shape, for refusals made before a request reaches the API."""
+    return JsonResponse(
+        {"errors": [{"field": "__all__", "code": code, "message": message}]},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 class IdleTimeoutMiddleware:
     """Log out a session that has been idle longer than SUNLIGHT_SESSION_IDLE_SECONDS (30 minutes by default)."""
 
@@ -42,18 +51,7 @@ class IdleTimeoutMiddleware:
                 logout_record(user=user, reason="idle")
                 logout(request)
                 if _is_api(request):
-                    return JsonResponse(
-                        {
-                            "errors": [
-                                {
-                                    "field": "__all__",
-                                    "code": "session_expired",
-                                    "message": _("会话已超时，请重新登录。"),
-                                }
-                            ]
-                        },
-                        status=401,
-                    )
+                    return _api_error("session_expired", _("会话已超时，请重新登录。"), status=401)
                 return redirect(f"{reverse('accounts:login')}?expired=1")
             touch_every = min(TOUCH_INTERVAL_SECONDS, settings.SUNLIGHT_SESSION_IDLE_SECONDS / 4)
             if last is None or now - float(last) >= touch_every:
@@ -78,18 +76,7 @@ class AccountGateMiddleware:
             request.session[GATE_PASSED] = True
         if target and request.path != target:
             if _is_api(request):
-                return JsonResponse(
-                    {
-                        "errors": [
-                            {
-                                "field": "__all__",
-                                "code": "account_gate",
-                                "message": _("请先在网页上完成密码修改或动态口令验证。"),
-                            }
-                        ]
-                    },
-                    status=403,
-                )
+                return _api_error("account_gate", _("请先在网页上完成密码修改或动态口令验证。"), status=403)
             return redirect(target)
         return self.get_response(request)
 

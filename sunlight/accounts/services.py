@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sunlight.core.audit import audit
 from sunlight.core.errors import FieldError, ServiceError
-from sunlight.org.models import PasswordHistory, RolePolicy, User
+from sunlight.org.models import RolePolicy, User
+from sunlight.org.services import password_errors, password_store
 
 
 @dataclass(frozen=True)
@@ -124,19 +123,12 @@ def password_change(*, user: User, old_password: str, new_password: str, new_pas
         errors.append(FieldError("old_password", "invalid", _("原密码不正确。")))
     if new_password != new_password_again:
         errors.append(FieldError("new_password_again", "mismatch", _("两次输入的新密码不一致。")))
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        errors += [FieldError("new_password", "weak", str(m)) for m in exc.messages]
+    errors += password_errors(new_password, user, field="new_password")
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.set_password(new_password)
-        locked.must_change_password = False
-        locked.password_changed_at = timezone.now()
-        locked.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        PasswordHistory.objects.create(user=locked, password=locked.password)
+        password_store(user=locked, password=new_password, must_change=False)
         audit(
             kind="auth.password_changed",
             actor=locked,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -23,6 +24,7 @@ from sunlight.core.forms import add_service_errors
 
 from . import services
 from .forms import LoginForm, PasswordChangeForm, TokenForm
+from .middleware import GATE_PASSED
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -75,7 +77,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
-            request.session.pop("sunlight_gate_passed", None)
+            request.session.pop(GATE_PASSED, None)
             messages.success(request, _("密码已修改。"))
             return redirect("workbench:home")
     forced = getattr(request.user, "must_change_password", False)
@@ -91,6 +93,13 @@ def _qr_svg(data: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _second_factor_passed(request: HttpRequest, device: Any) -> HttpResponse:
+    """Mark the session verified and let the account gate look again."""
+    otp_login(request, device)
+    request.session.pop(GATE_PASSED, None)
+    return redirect("workbench:home")
+
+
 @login_required
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: scan the code (or type the key) and confirm with one token."""
@@ -102,10 +111,8 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:
-            otp_login(request, device)
-            request.session.pop("sunlight_gate_passed", None)
             messages.success(request, _("动态口令已启用，今后登录时需要输入。"))
-            return redirect("workbench:home")
+            return _second_factor_passed(request, device)
     secret = base64.b32encode(device.bin_key).decode("ascii")
     return render(
         request,
@@ -125,7 +132,5 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_errors(form, exc)
         else:
-            otp_login(request, device)
-            request.session.pop("sunlight_gate_passed", None)
-            return redirect("workbench:home")
+            return _second_factor_passed(request, device)
     return render(request, "accounts/otp_verify.html", {"form": form}, status=400 if form.errors else 200)

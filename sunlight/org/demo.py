@@ -228,12 +228,9 @@ def bootstrap_admin() -> tuple[User, bool]:
     if admin is not None:
         return admin, False
     with transaction.atomic():
-        admin = User(username="admin", full_name="系统管理员", is_superuser=True, must_change_password=False)
-        admin.set_password(DEMO_PASSWORD)
-        admin.password_changed_at = timezone.now()
-        admin.save()
+        admin = User(username="admin", full_name="系统管理员", is_superuser=True)
+        services.password_store(user=admin, password=DEMO_PASSWORD, must_change=False)
         admin.role_grants.create(role=Role.ADMIN)
-        admin.password_history.create(password=admin.password)
         audit(
             kind="org.user_created",
             actor=None,

@@ -16,6 +16,14 @@ from .models import Agency, Region, Unit, User
 from .scope import effective_scope, scope_q
 
 
+def _one(qs: QuerySet[Any], public_id: uuid.UUID | str, *, field: str, message: str) -> Any:
+    """One row by public id from an already scoped queryset, or NotFound (outside the scope looks the same)."""
+    try:
+        return qs.get(public_id=public_id)
+    except (qs.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound.single(field, "not_found", message) from exc
+
+
 def regions_visible_to(user: Any) -> QuerySet[Region]:
     """Regions: all for ALL scope; the home region and everything below it for REGION; else the home region."""
     scope = effective_scope(user)
@@ -45,10 +53,7 @@ def agencies_visible_to(user: Any) -> QuerySet[Agency]:
 
 def agency_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Agency:
     """One agency the user may see, or NotFound (also for ids outside the scope)."""
-    try:
-        return agencies_visible_to(user).get(public_id=public_id)
-    except (Agency.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound.single("agency", "not_found", _("执法主体不存在或您无权查看。")) from exc
+    return _one(agencies_visible_to(user), public_id, field="agency", message=_("执法主体不存在或您无权查看。"))
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:
@@ -62,10 +67,7 @@ def units_visible_to(user: Any) -> QuerySet[Unit]:
 
 def unit_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> Unit:
     """One unit the user may see, or NotFound."""
-    try:
-        return units_visible_to(user).get(public_id=public_id)
-    except (Unit.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound.single("unit", "not_found", _("承办机构不存在或您无权查看。")) from exc
+    return _one(units_visible_to(user), public_id, field="unit", message=_("承办机构不存在或您无权查看。"))
 
 
 def users_visible_to(user: Any) -> QuerySet[User]:
@@ -79,10 +81,7 @@ def users_visible_to(user: Any) -> QuerySet[User]:
 
 def user_get_for_user(*, user: Any, public_id: uuid.UUID | str) -> User:
     """One account the user may see, or NotFound."""
-    try:
-        return users_visible_to(user).get(public_id=public_id)
-    except (User.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise NotFound.single("user", "not_found", _("用户不存在或您无权查看。")) from exc
+    return _one(users_visible_to(user), public_id, field="user", message=_("用户不存在或您无权查看。"))
 
 
 def region_get(*, code: str) -> Region:

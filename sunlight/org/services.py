@@ -285,12 +285,23 @@ def _validate_roles(roles: list[str], data: dict[str, Any]) -> list[FieldError]:
     return errors
 
 
-def _password_errors(password: str, user: User | None) -> list[FieldError]:
+def password_errors(password: str, user: User | None, *, field: str = "password") -> list[FieldError]:
+    """The password policy's objections (SYS-6: length, character classes, history, similarity), per message."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        return [FieldError("password", "weak", str(m)) for m in exc.messages]
+        return [FieldError(field, "weak", str(m)) for m in exc.messages]
     return []
+
+
+def password_store(*, user: User, password: str | None, must_change: bool) -> None:
+    """Hash and save a password (None: unusable) and remember it for the reuse rule. Inside the caller's transaction."""
+    user.set_password(password)
+    user.must_change_password = must_change
+    user.password_changed_at = timezone.now() if password is not None else None
+    user.save()
+    if password is not None:
+        PasswordHistory.objects.create(user=user, password=user.password)
 
 
 def user_create(
@@ -310,15 +321,11 @@ def user_create(
     errors += _validate_placement(acting_user, data)
     errors += _validate_roles(roles, data)
     if password is not None:
-        errors += _password_errors(password, User(username=username, full_name=data.get("full_name", "")))
+        errors += password_errors(password, User(username=username, full_name=data.get("full_name", "")))
     _raise_if(errors)
     with transaction.atomic():
-        user = User(username=username, must_change_password=True, **{f: data[f] for f in USER_FIELDS if f in data})
-        user.set_password(password)  # None makes the password unusable
-        user.password_changed_at = timezone.now() if password is not None else None
-        user.save()
-        if password is not None:
-            PasswordHistory.objects.create(user=user, password=user.password)
+        user = User(username=username, **{f: data[f] for f in USER_FIELDS if f in data})
+        password_store(user=user, password=password, must_change=True)
         RoleGrant.objects.bulk_create(RoleGrant(user=user, role=r, granted_by=acting_user) for r in sorted(set(roles)))
         audit(
             kind="org.user_created",
@@ -375,16 +382,12 @@ def user_reset_password(*, acting_user: Any, user: User, password: str) -> None:
     """Set a new initial password (to be changed at next login) and lift any lockout."""
     require_capability(acting_user, Capability.MANAGE_USERS, target=str(user.public_id))
     _require_account_control(acting_user, user, action="user.reset_password")
-    _raise_if(_password_errors(password, user))
+    _raise_if(password_errors(password, user))
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.set_password(password)
-        locked.must_change_password = True
         locked.failed_logins = 0
         locked.locked_until = None
-        locked.password_changed_at = timezone.now()
-        locked.save()
-        PasswordHistory.objects.create(user=locked, password=locked.password)
+        password_store(user=locked, password=password, must_change=True)
         audit(
             kind="org.user_password_reset",
             actor=acting_user,
