@@ -85,6 +85,20 @@ def _user_region(user: User) -> Region | None:
     return user.agency.region if user.agency is not None else user.region
 
 
+def _apply(locked: Any, fields: tuple[str, ...], data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set the given fields on a locked row, save it, and return {field: [before, after]} for the ledger."""
+    before = _snapshot(locked, fields)
+    for field in fields:
+        if field in data:
+            value = data[field]
+            setattr(locked, field, value.strip() if isinstance(value, str) and field in _STRIPPED else value)
+    locked.save()
+    return _diff(before, _snapshot(locked, fields))
+
+
+_STRIPPED = {"name", "full_name", "credit_code", "short_name"}
+
+
 def _raise_if(errors: list[FieldError]) -> None:
     if errors:
         raise ServiceError(errors)
@@ -179,18 +193,14 @@ def agency_update(*, acting_user: Any, agency: Agency, data: dict[str, Any]) -> 
     _raise_if(_validate_agency(merged, instance=agency))
     with transaction.atomic():
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
-        before = _snapshot(locked, AGENCY_FIELDS)
-        for field in AGENCY_FIELDS:
-            if field in data:
-                setattr(locked, field, data[field])
-        locked.credit_code = locked.credit_code.strip().upper()
-        locked.save()
-        after = _snapshot(locked, AGENCY_FIELDS)
+        if "credit_code" in data:
+            data = {**data, "credit_code": str(data["credit_code"]).upper()}
+        changed = _apply(locked, AGENCY_FIELDS, data)
         audit(
             kind="org.agency_updated",
             actor=acting_user,
             stream=f"agency:{locked.public_id}",
-            payload={"agency": str(locked.public_id), "changed": _diff(before, after)},
+            payload={"agency": str(locked.public_id), "changed": changed},
         )
     return locked
 
@@ -240,16 +250,12 @@ def unit_update(*, acting_user: Any, unit: Unit, data: dict[str, Any]) -> Unit:
     _raise_if(_validate_unit(unit.agency, str(data.get("name", unit.name)), instance=unit))
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
-        before = _snapshot(locked, UNIT_FIELDS)
-        for field in UNIT_FIELDS:
-            if field in data:
-                setattr(locked, field, data[field].strip() if field == "name" else data[field])
-        locked.save()
+        changed = _apply(locked, UNIT_FIELDS, data)
         audit(
             kind="org.unit_updated",
             actor=acting_user,
             stream=f"agency:{locked.agency.public_id}",
-            payload={"unit": str(locked.public_id), "changed": _diff(before, _snapshot(locked, UNIT_FIELDS))},
+            payload={"unit": str(locked.public_id), "changed": changed},
         )
     return locked
 
@@ -356,15 +362,7 @@ def user_update(*, acting_user: Any, user: User, data: dict[str, Any], roles: li
     _raise_if(errors)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        before = _snapshot(locked, USER_FIELDS)
-        for field in USER_FIELDS:
-            if field in data:
-                setattr(locked, field, data[field])
-        locked.save()
-        payload: dict[str, Any] = {
-            "user": str(locked.public_id),
-            "changed": _diff(before, _snapshot(locked, USER_FIELDS)),
-        }
+        payload: dict[str, Any] = {"user": str(locked.public_id), "changed": _apply(locked, USER_FIELDS, data)}
         if roles is not None:
             old = set(locked.role_grants.values_list("role", flat=True))
             new = set(roles)
