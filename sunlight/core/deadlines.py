@@ -777,22 +777,34 @@ def deadlines_recompute(*, region_code: str, first_day: date, last_day: date, no
     """Recompute running deadlines after the calendar changed for `region_code` ("" = nationwide) between two dates.
 
     A deadline is affected when its region lies inside the changed region and its clock runs across the changed
-    days. Each changed schedule is recorded as `deadline.recomputed` (old and new due time), then the level is
-    brought up to date. Paused deadlines are recomputed when they resume. Must run inside the caller's transaction
-    (the calendar change and the recomputation commit together). Returns the number of deadlines changed.
+    days. Must run inside the caller's transaction (the calendar change and the recomputation commit together).
+    Returns the number of deadlines whose schedule changed.
     """
     from .calendar import end_of_local_day, start_of_local_day
     from .ids import region_code_prefix
 
-    running = Deadline.objects.select_for_update().filter(
+    running = Deadline.objects.filter(
         status=DeadlineStatus.OPEN,
         started_at__lt=end_of_local_day(last_day),
         due_at__gt=start_of_local_day(first_day),
     )
     if region_code:
         running = running.filter(region_code__startswith=region_code_prefix(region_code))
+    return _recompute(running, now=now, actor=actor, reason="calendar_changed")
+
+
+def deadlines_recompute_rule(*, rule: DeadlineRule, now: datetime, actor: str) -> int:
+    """Recompute the warning times of a rule's running deadlines after its thresholds changed (SYS-8)."""
+    return _recompute(
+        Deadline.objects.filter(status=DeadlineStatus.OPEN, rule=rule), now=now, actor=actor, reason="rule_changed"
+    )
+
+
+def _recompute(running: Any, *, now: datetime, actor: str, reason: str) -> int:
+    """Recompute each deadline's schedule; record `deadline.recomputed` (old and new due time) where it changed,
+    then bring its level up to date. Paused deadlines are recomputed when they resume."""
     changed = 0
-    for deadline in running.select_related("rule"):
+    for deadline in running.select_for_update().select_related("rule"):
         schedule = _schedule(deadline, now=now)
         if (schedule.due, schedule.yellow) == (deadline.due_at, deadline.yellow_at):
             continue
@@ -804,7 +816,7 @@ def deadlines_recompute(*, region_code: str, first_day: date, last_day: date, no
             kind="deadline.recomputed",
             actor=actor,
             payload={
-                "reason": "calendar_changed",
+                "reason": reason,
                 "from_due_at": _iso(previous),
                 "due_at": _iso(schedule.due),
                 "yellow_at": _iso(schedule.yellow),

@@ -20,9 +20,9 @@ from sunlight.org.models import Region
 from sunlight.org.scope import deny, effective_scope, require_capability
 
 from .choices import DayKind
-from .deadlines import deadlines_recompute
+from .deadlines import deadlines_recompute, deadlines_recompute_rule
 from .ledger import actor_label
-from .models import CalendarOverride, CalendarYear
+from .models import CalendarOverride, CalendarYear, DeadlineRule
 
 
 @dataclass(frozen=True)
@@ -169,3 +169,33 @@ def calendar_year_confirm(*, acting_user: Any, year: int, note: str) -> Calendar
             actor=actor_label(acting_user),
         )
     return row
+
+
+def deadline_rule_update(*, acting_user: Any, rule: DeadlineRule, yellow_percent: int, yellow_min: int) -> DeadlineRule:
+    """Change when a rule's deadlines turn yellow (SYS-8: configurable per rule); running ones follow at once.
+
+    The statutory period itself is not editable here: it is the law's, and ships with the code.
+    """
+    require_capability(acting_user, Capability.MANAGE_CALENDAR, target=f"rule:{rule.code}")
+    if effective_scope(acting_user) != Scope.ALL:
+        raise deny(acting_user, action="deadline_rule.update", target=rule.code)
+    errors: list[FieldError] = []
+    if not 0 <= yellow_percent <= 100:
+        errors.append(FieldError("yellow_percent", "out_of_range", _("剩余比例应在0到100之间。")))
+    if not 0 <= yellow_min <= 365:
+        errors.append(FieldError("yellow_min", "out_of_range", _("提前量应在0到365之间。")))
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        locked = DeadlineRule.objects.select_for_update().get(pk=rule.pk)
+        before = [locked.yellow_percent, locked.yellow_min]
+        locked.yellow_percent, locked.yellow_min = yellow_percent, yellow_min
+        locked.save(update_fields=["yellow_percent", "yellow_min"])
+        audit(
+            kind="calendar.rule_updated",
+            actor=acting_user,
+            stream="calendar",
+            payload={"rule": locked.code, "yellow": [before, [yellow_percent, yellow_min]]},
+        )
+        deadlines_recompute_rule(rule=locked, now=timezone.now(), actor=actor_label(acting_user))
+    return locked

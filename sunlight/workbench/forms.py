@@ -134,6 +134,13 @@ class CalendarYearForm(forms.Form):
     note = forms.CharField(label=_("依据（如国务院办公厅通知文号）"), max_length=200)
 
 
+class DeadlineRuleForm(forms.Form):
+    yellow_percent = forms.IntegerField(label=_("剩余比例预警（%）"), min_value=0, max_value=100)
+    yellow_min = forms.IntegerField(
+        label=_("至少提前"), min_value=0, max_value=365, help_text=_("与期限同一计时单位；按月计算的期限按工作日。")
+    )
+
+
 class RolePolicyForm(forms.Form):
     require_otp_roles = forms.MultipleChoiceField(
         label=_("登录须使用动态口令的角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False

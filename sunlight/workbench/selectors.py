@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from sunlight.core.choices import DeadlineStatus, Level
-from sunlight.core.models import CalendarOverride, Deadline, LedgerEntry
+from sunlight.core.models import CalendarOverride, Deadline, DeadlineRule, LedgerEntry
 from sunlight.org.choices import Capability, Scope
 from sunlight.org.choices import Level as OrgLevel
 from sunlight.org.models import Agency
@@ -90,6 +91,21 @@ def actor_names(actors: list[str]) -> dict[str, str]:
         for u in User.objects.filter(public_id__in=ids).only("public_id", "full_name", "username")
     }
     return {a: names.get(a, a) for a in actors}
+
+
+def deadline_rules() -> QuerySet[DeadlineRule]:
+    """Every statutory period the engine knows (public law, readable by all staff)."""
+    return DeadlineRule.objects.order_by("requirement", "code")
+
+
+def deadline_rule_get(*, code: str) -> DeadlineRule:
+    """One rule by its code, or NotFound."""
+    from sunlight.core.errors import NotFound
+
+    rule = DeadlineRule.objects.filter(code=code).first()
+    if rule is None:
+        raise NotFound.single("rule", "not_found", _("期限规则不存在。"))
+    return rule
 
 
 def calendar_overrides_visible_to(user: Any) -> QuerySet[CalendarOverride]:

@@ -21,5 +21,7 @@ urlpatterns = [
     path("users/<uuid:public_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("security/policies/", views.role_policies, name="role_policies"),
     path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/rules/", views.deadline_rules, name="deadline_rules"),
+    path("calendar/rules/<str:code>/", views.deadline_rule_edit, name="deadline_rule_edit"),
     path("audit/", views.audit_log, name="audit"),
 ]

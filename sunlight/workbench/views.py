@@ -391,6 +391,43 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@guarded
+def deadline_rules(request: HttpRequest) -> HttpResponse:
+    """The statutory periods and when each turns yellow (SYS-8)."""
+    return render(
+        request,
+        "workbench/deadline_rules.html",
+        {
+            "rules": selectors.deadline_rules(),
+            "can_manage": can(request.user, Capability.MANAGE_CALENDAR),
+        },
+    )
+
+
+@guarded
+def deadline_rule_edit(request: HttpRequest, code: str) -> HttpResponse:
+    require_capability(request.user, Capability.MANAGE_CALENDAR, target=f"rule:{code}")
+    rule = selectors.deadline_rule_get(code=code)
+    form = wf.DeadlineRuleForm(
+        request.POST or None, initial={"yellow_percent": rule.yellow_percent, "yellow_min": rule.yellow_min}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            core_services.deadline_rule_update(acting_user=request.user, rule=rule, **form.cleaned_data)
+        except ServiceError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("预警设置已保存，正在计时的期限已按新设置重新计算。"))
+            return redirect("workbench:deadline_rules")
+    subtitle = f"{rule.name}：{rule.amount}{rule.get_unit_display()}（{rule.basis}）"
+    return render(
+        request,
+        "workbench/form_page.html",
+        {"form": form, "title": _("预警设置"), "subtitle": subtitle},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- audit (SYS-6) ------------------------------------------------------------------------------------------------
 
 
