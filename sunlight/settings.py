@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "sunlight.core",
     "sunlight.org",
     "sunlight.accounts",
+    "sunlight.registry",
+    "sunlight.catalog",
     "sunlight.workbench",
     "sunlight.portal",
 ]

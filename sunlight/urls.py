@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("sunlight.portal.urls")),
     path("accounts/", include("sunlight.accounts.urls")),
     path("workbench/", include("sunlight.workbench.urls")),
+    path("workbench/registry/", include("sunlight.registry.urls")),
+    path("workbench/catalog/", include("sunlight.catalog.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -23,6 +23,35 @@ class AgencyKind(models.TextChoices):
     ENTRUSTED = "entrusted", _("受委托组织")
 
 
+class ActionType(models.TextChoices):
+    """Kind of enforcement act (行为类型, DESIGN.md glossary)."""
+
+    LICENCE = "licence", _("行政许可")
+    PENALTY = "penalty", _("行政处罚")
+    COERCION = "coercion", _("行政强制")
+    INSPECTION = "inspection", _("行政检查")
+    CONFIRMATION = "confirmation", _("行政确认")
+    EXPROPRIATION = "expropriation", _("行政征收征用")
+    OTHER = "other", _("其他行政行为")
+
+
+class EnforcementField(models.TextChoices):
+    """Enforcement category (执法类别) shared by certificates and enforcement items."""
+
+    MARKET = "market", _("市场监管")
+    URBAN = "urban", _("城市管理")
+    ENVIRONMENT = "environment", _("生态环境")
+    TRANSPORT = "transport", _("交通运输")
+    NATURAL_RESOURCES = "natural_resources", _("自然资源")
+    HEALTH = "health", _("卫生健康")
+    EMERGENCY = "emergency", _("应急管理")
+    AGRICULTURE = "agriculture", _("农业农村")
+    CULTURE = "culture", _("文化旅游")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    COMPREHENSIVE = "comprehensive", _("综合行政执法")
+    OTHER = "other", _("其他")
+
+
 class Role(models.TextChoices):
     """The roles of SYS-2 plus the system administrator who manages accounts and organisations."""
 
