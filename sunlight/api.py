@@ -92,13 +92,17 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from sunlight.catalog.api import router as catalog_router
     from sunlight.core.api import router as core_router
+    from sunlight.core.transparency_api import router as transparency_router
+    from sunlight.evidence.api import router as evidence_router
     from sunlight.org.api import router as org_router
     from sunlight.registry.api import router as registry_router
     from sunlight.workbench.api import router as warnings_router
 
     api.add_router("/calendar", core_router)
+    api.add_router("/evidence", evidence_router)
     api.add_router("/org", org_router)
     api.add_router("/warnings", warnings_router)
+    api.add_router("/transparency", transparency_router)
     api.add_router("/registry", registry_router)
     api.add_router("/catalog", catalog_router)
 

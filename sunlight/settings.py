@@ -34,8 +34,10 @@ INSTALLED_APPS = [
     "sunlight.accounts",
     "sunlight.registry",
     "sunlight.catalog",
+    "sunlight.access",
     "sunlight.workbench",
     "sunlight.portal",
+    "sunlight.evidence",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,48 @@ SUNLIGHT_TRUSTED_PROXIES = env_int("SUNLIGHT_TRUSTED_PROXIES", 0, minimum=0)
 SUNLIGHT_DEFAULT_REGION = env_str("SUNLIGHT_DEFAULT_REGION", "")
 if SUNLIGHT_DEFAULT_REGION and not is_valid_region_code(SUNLIGHT_DEFAULT_REGION):
     raise ImproperlyConfigured("SUNLIGHT_DEFAULT_REGION must be a 6- or 9-digit division code")
+
+# REC-10: the Ed25519 private key that signs the ledger's tree heads (PEM, PKCS#8); created there on first use.
+SUNLIGHT_SIGNING_KEY_FILE = Path(
+    env_str("SUNLIGHT_SIGNING_KEY_FILE", "") or VAR_DIR / "ledger_signing_key.pem"
+).resolve()
+
+# REC-5, REC-6, REC-13: the evidence store (docs/operator-guide.md, "Evidence storage"). Each store is a directory
+# or an s3://bucket/prefix URL (S3-compatible object storage through django-storages + boto3); the two must differ.
+_FILES_DIR = Path(env_str("SUNLIGHT_STORAGE", str(VAR_DIR / "files")))
+
+
+def _evidence_store(letter: str) -> dict[str, str]:
+    prefix = f"SUNLIGHT_EVIDENCE_STORE_{letter}"
+    url = env_str(prefix, str(_FILES_DIR / "evidence" / letter.lower())).strip()
+    if not url:
+        raise ImproperlyConfigured(f"{prefix} must be a directory or an s3://bucket/prefix URL")
+    if "://" in url and not (url.startswith("s3://") and url[5:].split("/", 1)[0]):
+        raise ImproperlyConfigured(f"{prefix} must be a directory or an s3://bucket/prefix URL, got {url!r}")
+    return {
+        "url": url,
+        "endpoint_url": env_str(f"{prefix}_ENDPOINT", env_str("SUNLIGHT_S3_ENDPOINT", "")),
+        "access_key": env_str(f"{prefix}_ACCESS_KEY", env_str("SUNLIGHT_S3_ACCESS_KEY", "")),
+        "secret_key": env_str(f"{prefix}_SECRET_KEY", env_str("SUNLIGHT_S3_SECRET_KEY", "")),
+        "region": env_str(f"{prefix}_REGION", env_str("SUNLIGHT_S3_REGION", "us-east-1")),
+    }
+
+
+SUNLIGHT_EVIDENCE_STORES = {"a": _evidence_store("A"), "b": _evidence_store("B")}
+if SUNLIGHT_EVIDENCE_STORES["a"]["url"].rstrip("/") == SUNLIGHT_EVIDENCE_STORES["b"]["url"].rstrip("/"):
+    raise ImproperlyConfigured("SUNLIGHT_EVIDENCE_STORE_A and SUNLIGHT_EVIDENCE_STORE_B must be two different stores")
+# Partial (in-progress) uploads; shared by every app server in a multi-server deployment.
+SUNLIGHT_EVIDENCE_UPLOAD_DIR = env_str("SUNLIGHT_EVIDENCE_UPLOAD_DIR", str(_FILES_DIR / "evidence" / "uploads"))
+SUNLIGHT_EVIDENCE_MAX_BYTES = env_int("SUNLIGHT_EVIDENCE_MAX_BYTES", 8 * 1024**3, minimum=1)
+SUNLIGHT_EVIDENCE_ALLOWED_TYPES = env_list(
+    "SUNLIGHT_EVIDENCE_ALLOWED_TYPES",
+    ["mp4", "mov", "avi", "mkv", "webm", "3gp", "ts", "mp3", "wav", "m4a", "amr", "jpg", "jpeg", "png"],
+)
+SUNLIGHT_EVIDENCE_CHUNK_BYTES = env_int("SUNLIGHT_EVIDENCE_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)
+SUNLIGHT_EVIDENCE_UPLOAD_EXPIRY_HOURS = env_int("SUNLIGHT_EVIDENCE_UPLOAD_EXPIRY_HOURS", 72, minimum=1)
+SUNLIGHT_EVIDENCE_UPLOAD_LEASE_SECONDS = env_int("SUNLIGHT_EVIDENCE_UPLOAD_LEASE_SECONDS", 30, minimum=1)
+SUNLIGHT_EVIDENCE_RETENTION_DAYS = env_int("SUNLIGHT_EVIDENCE_RETENTION_DAYS", 180, minimum=1)
+SUNLIGHT_EVIDENCE_CASE_RETENTION_YEARS = env_int("SUNLIGHT_EVIDENCE_CASE_RETENTION_YEARS", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

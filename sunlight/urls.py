@@ -7,9 +7,11 @@ from sunlight.api import api
 urlpatterns = [
     path("", include("sunlight.portal.urls")),
     path("accounts/", include("sunlight.accounts.urls")),
+    path("workbench/evidence/", include("sunlight.evidence.urls")),
     path("workbench/", include("sunlight.workbench.urls")),
     path("workbench/registry/", include("sunlight.registry.urls")),
     path("workbench/catalog/", include("sunlight.catalog.urls")),
+    path("workbench/access/", include("sunlight.access.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -353,6 +353,36 @@ RULES: list[RuleDefinition] = [
         11,
         starts="31 Dec of the previous year (due 30 Nov)",
     ),
+    # Personnel and equipment (sunlight.registry opens these in `registry_tick`)
+    RuleDefinition(
+        "registry.training_person",
+        "PER-3",
+        "执法人员、辅助人员年度培训天数达标",
+        "阳光执法需求PER-3（执法人员每年不少于5天，辅助人员不少于3天，可按执法主体配置）",
+        M,
+        12,
+        starts="31 Dec of the previous year (due 31 Dec); completed when the year's days reach the target",
+    ),
+    RuleDefinition(
+        "registry.training_agency",
+        "PER-3",
+        "执法主体年度业务培训次数达标",
+        "阳光执法需求PER-3（每年至少开展两次，可按执法主体配置）",
+        M,
+        12,
+        starts="31 Dec of the previous year (due 31 Dec); completed when the trainings held reach the target",
+    ),
+    RuleDefinition(
+        "registry.body_camera_ratio",
+        "REC-12",
+        "执法记录仪配备不足整改",
+        "阳光执法需求REC-12（至少每5名执法人员1台，可按执法主体配置）",
+        CD,
+        30,
+        starts="ratio found below the minimum; completed when restored (yellow at once)",
+        yellow_percent=100,
+        yellow_min=31,
+    ),
 ]
 
 
@@ -718,7 +748,12 @@ def deadline_complete(*, deadline: Deadline, at: datetime, acting_user: User | N
             stream=_stream(locked),
             kind="deadline.completed",
             actor=actor_label(acting_user),
-            payload={"at": _iso(at), "status": str(locked.status), "due_at": _iso(locked.due_at)},
+            payload={
+                "at": _iso(at),
+                "status": str(locked.status),
+                "due_at": _iso(locked.due_at),
+                "yellow_at": _iso(locked.yellow_at),
+            },
         )
     return _refresh_caller(deadline, locked)
 

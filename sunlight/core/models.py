@@ -48,6 +48,29 @@ class LedgerEntry(models.Model):
         return f"#{self.seq} {self.kind}"
 
 
+class TreeHead(models.Model):
+    """A signed checkpoint of the ledger (REC-10): the Merkle root over the first `tree_size` entries, signed with Ed25519.
+
+    Append-only (database triggers, migration 0005). The signed message is `transparency.tree_head_message(...)`:
+    canonical JSON of the type tag, tree size, root hash, chain hash (entry hash of entry `tree_size`) and timestamp.
+    """
+
+    tree_size = models.BigIntegerField(db_index=True)
+    root_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+    timestamp = models.DateTimeField()
+    public_key = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("签名树头")
+        verbose_name_plural = _("签名树头")
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} {self.root_hash[:12]}"
+
+
 class CalendarYear(models.Model):
     """A year whose official schedule an administrator has entered and confirmed (SYS-3).
 

@@ -247,6 +247,7 @@ def _officer_name(rng: random.Random) -> str:
 def load_demo(*, now: Any = None) -> dict[str, int]:
     """Load (or complete) the demo county; returns counts of what was created."""
     from sunlight.core.deadlines import deadlines_tick, rules_sync
+    from sunlight.registry.demo import load_registry_demo
 
     created = {"regions": 0, "agencies": 0, "units": 0, "users": 0, "deadlines": 0}
     admin, made = bootstrap_admin()
@@ -348,6 +349,10 @@ def load_demo(*, now: Any = None) -> dict[str, int]:
         role_users[username] = user
 
     created["deadlines"] = _demo_deadlines(agencies, role_users, now=now or timezone.now())
+    load_registry_demo(admin=admin, agencies=agencies, users=role_users, now=now or timezone.now())
+    from sunlight.catalog.demo import load_catalog_demo  # the power catalog (issue 4)
+
+    created["catalog"] = load_catalog_demo(now=now)
     deadlines_tick(now=now or timezone.now())
     return created
 

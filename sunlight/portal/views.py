@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sunlight.core.models import TreeHead
+from sunlight.core.transparency import public_key_pem, public_keys
 from sunlight.org.choices import Level
 from sunlight.org.selectors import public_agencies
 
@@ -33,3 +35,10 @@ def agency_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     units = agency.units.filter(is_active=True)
     return render(request, "portal/agency_detail.html", {"agency": agency, "units": units})
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """账本透明度 (REC-10): the signed tree heads, newest first, and the keys that signed them, for anyone to check."""
+    page = Paginator(TreeHead.objects.order_by("-id"), 30).get_page(request.GET.get("page"))
+    keys = [{**k, "pem": public_key_pem(k["public_key"])} for k in public_keys()]
+    return render(request, "portal/transparency.html", {"page": page, "keys": keys})

@@ -18,7 +18,13 @@ MODULES: list[tuple[str, Any, str | None]] = [
     ("workbench:my_warnings", _("我的预警"), None),
     ("workbench:warning_rollup", _("预警汇总"), Capability.VIEW_ROLLUP),
     ("workbench:agency_list", _("组织机构"), Capability.VIEW_ORG),
+    ("catalog:index", _("执法事项目录"), None),
+    ("registry:officer_list", _("执法人员"), Capability.VIEW_ORG),
+    ("registry:training", _("执法培训"), Capability.VIEW_ORG),
+    ("registry:camera_list", _("执法记录仪"), Capability.VIEW_ORG),
     ("workbench:user_list", _("用户管理"), Capability.MANAGE_USERS),
+    ("evidence:record_list", _("音像记录"), None),
+    ("access:overview", _("调阅管理"), None),
     ("workbench:calendar", _("工作日历"), None),
     ("workbench:audit", _("安全审计"), Capability.VIEW_AUDIT),
 ]

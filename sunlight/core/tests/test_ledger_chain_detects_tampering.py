@@ -1,18 +1,36 @@
-"""REC-10: the ledger is one hash chain; any change, removal or insertion is found and named by its sequence number."""
+"""REC-10: the ledger is one hash chain; any change, removal or insertion is found and named by its sequence number.
+
+The tests tamper with the table as an attacker with database access would: they drop the append-only triggers first
+(inside the test's transaction, so the triggers are back afterwards).
+"""
 
 from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sunlight.core.ledger import GENESIS_HASH, NonCanonicalPayload, canonical_json, ledger_append, ledger_verify
 from sunlight.core.models import LedgerEntry, LedgerHead
+from sunlight.core.protect import drop_sql
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_triggers(request):
+    """Drop the ledger's append-only triggers, as an attacker with database access would."""
+    if "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db").kwargs.get(
+        "transaction"
+    ):
+        return
+    with connection.cursor() as cursor:
+        for statement in drop_sql(connection.vendor, "core_ledgerentry"):
+            cursor.execute(statement)
+
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20)
 json_values = st.recursive(
