@@ -1,6 +1,7 @@
 """`sunlight tick`: the periodic, idempotent housekeeping that cron or a timer runs.
 
-Deadline warning levels (SYS-8) first, then a signed tree head of the ledger (REC-10) when the ledger grew since the
+The registry, catalog and evidence housekeeping first (certificate expiry, yearly clocks, abandoned uploads), then
+deadline warning levels (SYS-8), then a signed tree head of the ledger (REC-10) when the ledger grew since the
 latest one or that one is 24 hours old, so that the tree head covers what the tick itself recorded.
 """
 
@@ -12,8 +13,10 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sunlight.catalog.services import benchmark_review_deadlines_open
 from sunlight.core.deadlines import deadlines_tick
 from sunlight.core.transparency import checkpoint_create
+from sunlight.evidence.uploads import uploads_tidy
 from sunlight.registry.services import registry_tick
 
 
@@ -27,6 +30,8 @@ class Command(BaseCommand):
         """Run the tick for the current time and print a one-line summary (the tree head with -v 2)."""
         now = timezone.now()
         registry_tick(now=now)  # certificate expiry, training and camera-ratio deadlines (PER-1, PER-3, REC-12)
+        benchmark_review_deadlines_open(now=now)  # this year's benchmark review clock per agency (DIS-5)
+        uploads_tidy(now=now)  # finish uploads whose server died while storing; expire abandoned ones (REC-6)
         result = deadlines_tick(now=now)
         self.stdout.write(
             gettext(
