@@ -192,28 +192,27 @@ LAWS: list[tuple[str, str, str, str, str, date | None, date, dict[int, str]]] = 
 ]
 
 
+def _band(band: tuple[int | None, int | None] | None) -> dict[str, Any]:
+    """The PenaltySpec fields limiting a fine to cases whose goods value is in `band` (yuan; None: no limit)."""
+    if band is None:
+        return {}
+    return {
+        "band_basis": BandBasis.GOODS_VALUE,
+        "band_from_fen": band[0] * YUAN if band[0] is not None else None,
+        "band_below_fen": band[1] * YUAN if band[1] is not None else None,
+    }
+
+
 def _fine(low: int, high: int, *, band: tuple[int | None, int | None] | None = None) -> PenaltySpec:
     """A fixed-amount fine from `low` to `high` yuan (for cases whose goods value is in `band`, yuan)."""
-    extra: dict[str, Any] = {}
-    if band is not None:
-        extra = {
-            "band_basis": BandBasis.GOODS_VALUE,
-            "band_from_fen": band[0] * YUAN if band[0] is not None else None,
-            "band_below_fen": band[1] * YUAN if band[1] is not None else None,
-        }
-    return PenaltySpec(kind=P.FINE, measure=Measure.FIXED, min_fen=low * YUAN, max_fen=high * YUAN, **extra)
+    return PenaltySpec(kind=P.FINE, measure=Measure.FIXED, min_fen=low * YUAN, max_fen=high * YUAN, **_band(band))
 
 
 def _times(measure: str, low: str, high: str, *, band: tuple[int | None, int | None] | None = None) -> PenaltySpec:
     """A fine of `low`-`high` times the case's goods value (or gains, or construction cost)."""
-    extra: dict[str, Any] = {}
-    if band is not None:
-        extra = {
-            "band_basis": BandBasis.GOODS_VALUE,
-            "band_from_fen": band[0] * YUAN if band[0] is not None else None,
-            "band_below_fen": band[1] * YUAN if band[1] is not None else None,
-        }
-    return PenaltySpec(kind=P.FINE, measure=measure, min_multiple=Decimal(low), max_multiple=Decimal(high), **extra)
+    return PenaltySpec(
+        kind=P.FINE, measure=measure, min_multiple=Decimal(low), max_multiple=Decimal(high), **_band(band)
+    )
 
 
 CONFISCATE = (PenaltySpec(kind=P.CONFISCATE_GAINS), PenaltySpec(kind=P.CONFISCATE_PROPERTY))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -544,28 +544,39 @@ def read_choice(value: Any, choices: Any, *, required: bool = True) -> str:
     raise CellError(_("“%(v)s”无效，可选：%(o)s。") % {"v": text, "o": options})
 
 
-def read_amount(value: Any, *, required: bool = False) -> int | None:
-    """An amount in yuan (at most two decimals) → fen."""
+_Parsed = TypeVar("_Parsed")
+
+
+def _read_parsed(
+    value: Any, parse: Callable[[Any], _Parsed], *, required: bool, missing: str, invalid: str
+) -> _Parsed | None:
+    """A cell read by `parse`: None when empty (`missing` when required); `invalid` (with %(v)s) when it fails."""
     if value is None or _text(value) == "":
         if required:
-            raise CellError(_("请填写金额。"))
+            raise CellError(missing)
         return None
     try:
-        return yuan_to_fen(value)
+        return parse(value)
     except ValueError as exc:
-        raise CellError(_("“%(v)s”不是有效金额（元，最多两位小数）。") % {"v": _text(value)}) from exc
+        raise CellError(invalid % {"v": _text(value)}) from exc
+
+
+def read_amount(value: Any, *, required: bool = False) -> int | None:
+    """An amount in yuan (at most two decimals) → fen."""
+    return _read_parsed(
+        value,
+        yuan_to_fen,
+        required=required,
+        missing=_("请填写金额。"),
+        invalid=_("“%(v)s”不是有效金额（元，最多两位小数）。"),
+    )
 
 
 def read_number(value: Any, *, required: bool = False) -> Decimal | None:
     """A non-negative number (a multiple or a percentage)."""
-    if value is None or _text(value) == "":
-        if required:
-            raise CellError(_("请填写数值。"))
-        return None
-    try:
-        return parse_decimal(value)
-    except ValueError as exc:
-        raise CellError(_("“%(v)s”不是有效数值。") % {"v": _text(value)}) from exc
+    return _read_parsed(
+        value, parse_decimal, required=required, missing=_("请填写数值。"), invalid=_("“%(v)s”不是有效数值。")
+    )
 
 
 def read_int(value: Any) -> int | None:
