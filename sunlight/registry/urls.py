@@ -1,11 +1,13 @@
 """Registry pages under /workbench/registry/: personnel, training, body cameras."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "registry"
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:officer_list"), name="index"),
     path("personnel/", views.officer_list, name="officer_list"),
     path("personnel/officers/new/", views.officer_register, name="officer_register"),
     path("personnel/officers/<uuid:public_id>/", views.officer_detail, name="officer_detail"),
