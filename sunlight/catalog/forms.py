@@ -110,7 +110,8 @@ class _AgencyForm(MetaForm):
         return {}
 
     def to_content(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The version's content from the cleaned data: every concrete catalog form defines it (abstract here)."""
+        raise NotImplementedError(f"{type(self).__name__} must define to_content()")
 
     @classmethod
     def initial_from(cls, content: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
