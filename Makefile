@@ -38,5 +38,16 @@ lint: $(STAMP)
 	$(BIN)/mypy sunlight
 	$(BIN)/sunlight makemigrations --check --dry-run
 
+# Every bench/*.py except helpers named _*.py, in name order; `make bench BENCH=ledger` (or BENCH="ledger workdays")
+# runs some; BENCH_ARGS goes to each script (e.g. BENCH_ARGS=--quick). A benchmark must not be named like a standard
+# library module (bench/calendar.py would shadow `calendar`, since a script's directory comes first on sys.path).
+BENCH ?= $(patsubst bench/%.py,%,$(filter-out bench/_%,$(sort $(wildcard bench/*.py))))
+BENCH_ARGS ?=
+
 bench: $(STAMP)
-	set -e; for f in bench/bench_*.py; do DJANGO_SETTINGS_MODULE=sunlight.settings $(BIN)/python $$f; done
+	@set -e; for name in $(basename $(notdir $(BENCH))); do \
+	  test -f bench/$$name.py || { echo "make bench: no bench/$$name.py" >&2; exit 2; }; \
+	  $(BIN)/python -c "import sys; sys.exit('make bench: bench/$$name.py has the name of a standard library module; rename it' if '$$name' in sys.stdlib_module_names else 0)"; \
+	  echo "== bench/$$name.py"; \
+	  DJANGO_SETTINGS_MODULE=sunlight.settings $(BIN)/python bench/$$name.py $(BENCH_ARGS); \
+	done

@@ -27,6 +27,17 @@ def _signing_key_outside_var(settings, tmp_path_factory):
     settings.SUNLIGHT_SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "ledger_signing_key.pem"
 
 
+@pytest.fixture(autouse=True)
+def _evidence_stores_outside_var(settings, tmp_path_factory):
+    """Files that tests store (documents, opinions, case files) go to the session's temporary directory, not ./var."""
+    base = tmp_path_factory.getbasetemp() / "evidence"
+    settings.SUNLIGHT_EVIDENCE_STORES = {
+        key: {"url": str(base / key), "endpoint_url": "", "access_key": "", "secret_key": "", "region": ""}
+        for key in ("a", "b")
+    }
+    settings.SUNLIGHT_EVIDENCE_UPLOAD_DIR = str(base / "uploads")
+
+
 def _flushes_tables(item: pytest.Item) -> bool:
     """True for tests that pytest-django ends with a flush (TransactionTestCase) rather than a rollback."""
     marker = item.get_closest_marker("django_db")

@@ -11,6 +11,11 @@ Only the Python 3.11+ standard library. Usage (docs/verify-ledger.md):
         tree head saved in FILE; then save it. Run it regularly: a rewritten ledger cannot pass.
     python3 verify_ledger.py inclusion URL --seq N [--entry-hash HEX] --public-key HEX [--state FILE]
         Check an inclusion proof of entry N in the saved (or newest) signed tree head.
+    python3 verify_ledger.py casefile ZIP [--public-key HEX]
+        Check a case file (卷宗, REC-9) offline: every file against its manifest (nothing missing or extra), every
+        ledger entry's hashes, its inclusion proof into the signed tree head and that tree head's signature, and
+        every record file against the ledger entry that recorded it, every document and AV file against the ledger
+        entry that stored it.
 
 Exit status: 0 verified, 1 verification failed (the message names what and where), 2 usage or network error.
 
@@ -35,6 +40,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -320,6 +326,254 @@ def verify_export(lines: Iterable[str], public_key: str | None = None) -> dict[s
     }
 
 
+# Case files (卷宗, REC-9) -------------------------------------------------------------------------------------------
+
+CASEFILE_FORMAT = "sunlight.casefile.v1"
+MANIFEST = "manifest.json"
+ENTRIES = "ledger/entries.jsonl"
+PROOFS = "ledger/inclusion_proofs.json"
+TREE_HEAD = "ledger/tree_head.json"
+PUBLIC_KEY = "ledger/public_key.txt"
+# Record fields that the record's own ledger entry also holds, under the same names: they must be equal.
+RECORD_LEDGER_FIELDS = (
+    "case",
+    "record",
+    "seq",
+    "step",
+    "variant",
+    "occurred_at",
+    "place",
+    "officers",
+    "certificates_shown",
+    "party_present",
+    "rights_notified",
+    "rights_how",
+    "content",
+    "data",
+    "party_signed",
+    "refusal_note",
+    "av_records",
+)
+_MISSING = object()
+
+
+def _member_digest(archive: Any, name: str) -> tuple[str, int]:
+    """SHA-256 (hex) and size of one ZIP member, read block by block."""
+    hasher = hashlib.sha256()
+    size = 0
+    try:
+        with archive.open(name) as member:
+            while chunk := member.read(1 << 20):
+                hasher.update(chunk)
+                size += len(chunk)
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:  # a CRC error: the bytes were changed in place
+        raise VerifyError(f"文件 {name} 已损坏（{exc}）") from exc
+    return hasher.hexdigest(), size
+
+
+def _member_json(archive: Any, name: str) -> Any:
+    try:
+        return json.loads(archive.read(name).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise VerifyError(f"文件 {name} 不是有效的 JSON") from exc
+
+
+def _check_manifest(archive: Any) -> dict[str, Any]:
+    """Every file listed with its hash and size, nothing missing, nothing extra; returns the manifest."""
+    names = [i.filename for i in archive.infolist() if not i.filename.endswith("/")]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise VerifyError(f"卷宗中有两个同名文件：{name}")
+        seen.add(name)
+    if MANIFEST not in seen:
+        raise VerifyError("卷宗中缺少清单 manifest.json")
+    manifest = _member_json(archive, MANIFEST)
+    if not isinstance(manifest, dict) or manifest.get("format") != CASEFILE_FORMAT:
+        raise VerifyError(f"不认识的卷宗格式：{manifest.get('format') if isinstance(manifest, dict) else manifest!r}")
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise VerifyError("清单 manifest.json 中没有文件列表")
+    listed: set[str] = set()
+    for item in files:
+        path = item.get("path")
+        if not isinstance(path, str) or path == MANIFEST or path in listed:
+            raise VerifyError(f"清单中的文件名无效或重复：{path}")
+        listed.add(path)
+        if path not in seen:
+            raise VerifyError(f"清单中的文件 {path} 在卷宗中缺失")
+        digest, size = _member_digest(archive, path)
+        if digest != item.get("sha256"):
+            raise VerifyError(
+                f"文件 {path} 的 SHA-256 与清单不符（文件被修改）：实际 {digest}，清单 {item.get('sha256')}"
+            )
+        if size != item.get("size"):
+            raise VerifyError(f"文件 {path} 的大小与清单不符：实际 {size} 字节，清单 {item.get('size')} 字节")
+    for name in names:
+        if name != MANIFEST and name not in listed:
+            raise VerifyError(f"卷宗中有清单未列出的文件：{name}")
+    for required in (ENTRIES, PROOFS, TREE_HEAD):
+        if required not in listed:
+            raise VerifyError(f"卷宗中缺少 {required}")
+    return manifest
+
+
+def _entry_digest(row: dict[str, Any]) -> bytes:
+    """SHA-256(prev_hash bytes || canonical {seq, stream, kind, actor, at, payload_hash}), as for an export."""
+    prev = _hex(row.get("prev_hash"), 32, f"第 {row.get('seq')} 条记录的 prev_hash")
+    body = {k: row.get(k) for k in ("seq", "stream", "kind", "actor", "at", "payload_hash")}
+    return hashlib.sha256(prev + canonical(body)).digest()
+
+
+def _check_entries(archive: Any, head: dict[str, Any], case_id: str, stored: set[Any]) -> dict[int, dict[str, Any]]:
+    """Each entry's payload hash and entry hash, the chain between neighbours, its inclusion proof into the signed
+    tree head, and that it belongs to the case (its stream, its deadlines, or a storing entry that `stored`, the
+    manifest's `ledger_seq` of its documents and AV files, points at). Returns the entries by sequence number."""
+    size, root = head["tree_size"], bytes.fromhex(head["root_hash"])
+    proofs = _member_json(archive, PROOFS)
+    if not isinstance(proofs, dict) or proofs.get("tree_size") != size or proofs.get("root_hash") != head["root_hash"]:
+        raise VerifyError("包含证明所对应的树与签名树头不符")
+    paths = {p.get("seq"): p for p in proofs.get("proofs", []) if isinstance(p, dict)}
+    entries: dict[int, dict[str, Any]] = {}
+    previous: dict[str, Any] | None = None
+    for number, line in enumerate(archive.read(ENTRIES).decode("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise VerifyError(f"{ENTRIES} 第 {number} 行不是 JSON") from exc
+        seq = row.get("seq") if isinstance(row, dict) else None
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            raise VerifyError(f"{ENTRIES} 第 {number} 行的序号无效")
+        if previous is not None and seq <= previous["seq"]:
+            raise VerifyError(f"第 {seq} 条记录排在第 {previous['seq']} 条之后（顺序错乱或重复）")
+        if "payload" not in row or hashlib.sha256(canonical(row["payload"])).hexdigest() != row.get("payload_hash"):
+            raise VerifyError(f"第 {seq} 条记录的内容与其 payload_hash 不符（记录被修改）")
+        digest = _entry_digest(row)
+        if digest.hex() != row.get("entry_hash"):
+            raise VerifyError(f"第 {seq} 条记录的哈希不符（记录被修改）")
+        if previous is not None and seq == previous["seq"] + 1 and row["prev_hash"] != previous["entry_hash"]:
+            raise VerifyError(f"第 {seq} 条记录与前一条（第 {previous['seq']} 条）的哈希不衔接")
+        if seq > size:
+            raise VerifyError(f"第 {seq} 条记录不在签名树头（{size} 条记录）的范围内")
+        proof = paths.get(seq)
+        if proof is None:
+            raise VerifyError(f"缺少第 {seq} 条记录的包含证明")
+        audit_path = [_hex(h, 32, "证明中的哈希") for h in proof.get("audit_path", [])]
+        if not verify_inclusion(hashlib.sha256(b"\x00" + digest).digest(), seq - 1, size, audit_path, root):
+            raise VerifyError(f"包含证明无效：第 {seq} 条记录不在 {size} 条记录的签名树头中")
+        entries[seq] = row
+        previous = row
+    deadlines = {
+        row["stream"]
+        for row in entries.values()
+        if row.get("kind") == "deadline.opened"
+        and str(row.get("stream", "")).startswith("deadline:")
+        and isinstance(row.get("payload"), dict)
+        and row["payload"].get("subject_type") == "case"
+        and row["payload"].get("subject_id") == case_id
+    }
+    for seq, row in entries.items():
+        stream = row.get("stream")
+        ours = (
+            stream == f"case:{case_id}"
+            or stream in deadlines
+            or (row.get("kind") == "evidence.stored" and seq in stored)
+        )
+        if not ours:
+            raise VerifyError(f"第 {seq} 条记录（{stream}）不属于本案")
+    return entries
+
+
+def _check_records(archive: Any, files: list[dict[str, Any]], entries: dict[int, dict[str, Any]], case_id: str) -> int:
+    """Each record file agrees with the ledger entry that recorded it; each recorded step has its record file."""
+    recorded: set[int] = set()
+    count = 0
+    for item in files:
+        if item.get("kind") != "record":
+            continue
+        path = item["path"]
+        record = _member_json(archive, path)
+        ledger = record.get("ledger") if isinstance(record, dict) else None
+        if not isinstance(record, dict) or not isinstance(ledger, dict):
+            raise VerifyError(f"记录 {path} 中没有所指的账本记录")
+        seq = ledger.get("seq")
+        entry = entries.get(seq) if isinstance(seq, int) else None
+        if entry is None or entry.get("entry_hash") != ledger.get("entry_hash"):
+            raise VerifyError(f"记录 {path} 所指的账本记录（第 {seq} 条）不在卷宗的账本条目中")
+        payload: dict[str, Any] = entry["payload"] if isinstance(entry.get("payload"), dict) else {}
+        if entry.get("stream") != f"case:{case_id}" or payload.get("record") != record.get("record"):
+            raise VerifyError(f"记录 {path} 与账本第 {seq} 条记录不是同一记录")
+        for key in RECORD_LEDGER_FIELDS:
+            if key in payload and record.get(key, _MISSING) != payload[key]:
+                raise VerifyError(f"记录 {path} 的“{key}”与账本第 {seq} 条记录不符（记录被修改）")
+        recorded.add(entry["seq"])
+        count += 1
+    for seq, entry in entries.items():
+        if str(entry.get("kind", "")).startswith("case.step.") and seq not in recorded:
+            raise VerifyError(f"账本第 {seq} 条记录（{entry.get('kind')}）在卷宗中没有对应的记录文件")
+    return count
+
+
+STORED_KINDS = ("av", "document")
+
+
+def _check_stored(files: list[dict[str, Any]], entries: dict[int, dict[str, Any]]) -> None:
+    """An AV file or a document whose storing entry is in the ledger has exactly the bytes that were stored."""
+    for item in files:
+        seq = item.get("ledger_seq")
+        if item.get("kind") not in STORED_KINDS or seq is None:
+            continue
+        entry = entries.get(seq) if isinstance(seq, int) else None
+        payload = entry.get("payload") if entry is not None else None
+        if entry is None or entry.get("kind") != "evidence.stored" or not isinstance(payload, dict):
+            raise VerifyError(f"文件 {item['path']} 所指的入库记录（第 {seq} 条）不在卷宗的账本条目中")
+        if (
+            payload.get("sha256") != item.get("sha256")
+            or payload.get("size") != item.get("size")
+            or entry.get("stream") != f"evidence:{item.get('sha256')}"
+        ):
+            raise VerifyError(f"文件 {item['path']} 与账本第 {seq} 条入库记录的 SHA-256 或大小不符")
+
+
+def verify_casefile(path: str | Path, public_key: str | None = None) -> dict[str, Any]:
+    """Verify a case file ZIP; return what was checked, or raise VerifyError naming the first problem."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise VerifyError(f"{path} 不是有效的 ZIP 文件") from exc
+    with archive:
+        try:
+            manifest = _check_manifest(archive)
+            files: list[dict[str, Any]] = manifest["files"]
+            case: dict[str, Any] = manifest["case"] if isinstance(manifest.get("case"), dict) else {}
+            case_id = str(case.get("id", ""))
+            head = _member_json(archive, TREE_HEAD)
+            if not isinstance(head, dict):
+                raise VerifyError(f"{TREE_HEAD} 不是签名树头")
+            verify_tree_head(head, public_key)
+            if PUBLIC_KEY in {f["path"] for f in files}:
+                stated = archive.read(PUBLIC_KEY).decode("ascii", "replace").strip().lower()
+                if stated != head["public_key"]:
+                    raise VerifyError(f"{PUBLIC_KEY} 中的公钥与签名树头的公钥不符")
+            stored = {f.get("ledger_seq") for f in files if f.get("kind") in STORED_KINDS}
+            entries = _check_entries(archive, head, case_id, stored)
+            records = _check_records(archive, files, entries, case_id)
+            _check_stored(files, entries)
+            manifest_sha256 = hashlib.sha256(archive.read(MANIFEST)).hexdigest()
+        except zipfile.BadZipFile as exc:
+            raise VerifyError(f"卷宗文件已损坏：{exc}") from exc
+    return {
+        "case": case,
+        "files": len(files) + 1,
+        "records": records,
+        "entries": len(entries),
+        "tree_head": head,
+        "manifest_sha256": manifest_sha256,
+    }
+
+
 # Talking to a server (which is not trusted: every answer is checked against signed tree heads) -----------------------
 
 
@@ -401,6 +655,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     inc.add_argument("--entry-hash")
     inc.add_argument("--public-key", required=True)
     inc.add_argument("--state", type=Path, help="使用已保存的树头（默认取最新树头）")
+    case = sub.add_parser("casefile", help="离线校验案件卷宗（ZIP）")
+    case.add_argument("zip")
+    case.add_argument("--public-key", help="平台公布的 Ed25519 公钥（十六进制）；卷宗中的树头必须由它签名")
     args = parser.parse_args(argv)
     try:
         if args.command == "export":
@@ -422,6 +679,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"校验通过：最新签名树头 {head['tree_size']} 条记录，根哈希 {head['root_hash']}，已保存到 {args.state}。"
             )
+        elif args.command == "casefile":
+            if not Path(args.zip).is_file():
+                raise FileNotFoundError(f"文件不存在：{args.zip}")
+            result = verify_casefile(args.zip, args.public_key)
+            head = result["tree_head"]
+            print(
+                f"校验通过：卷宗 {result['case'].get('number', '')} 的 {result['files']} 个文件与清单相符，"
+                f"{result['records']} 份记录与账本一致，{result['entries']} 条账本记录的哈希和包含证明有效，"
+                f"签名树头（{head['tree_size']} 条，{head['timestamp']}）的签名有效。"
+            )
+            print(
+                f"清单 SHA-256：{result['manifest_sha256']}（应与平台账本中本案“卷宗形成”记录 case.archive_formed 所载一致）。"
+            )
+            if args.public_key is None:
+                print(f"注意：未指定 --public-key；签名树头使用的公钥为 {head['public_key']}，请与平台公布的核对。")
         else:
             check_inclusion(args.url, args.seq, args.public_key, entry_hash=args.entry_hash, state_path=args.state)
             print(f"校验通过：第 {args.seq} 条记录在签名树头中。")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
@@ -255,8 +255,9 @@ def _sqlite_at(text: str) -> str:
 
 
 _SQLITE_AT = (
-    "CASE length(at) WHEN 26 THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '+00:00' "
-    "WHEN 19 THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '.000000+00:00' ELSE CAST(at AS TEXT) END"
+    "CASE WHEN length(at) = 26 AND substr(at, 11, 1) = ' ' THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '+00:00' "
+    "WHEN length(at) = 19 AND substr(at, 11, 1) = ' ' "
+    "THEN substr(at, 1, 10) || 'T' || substr(at, 12) || '.000000+00:00' ELSE CAST(at AS TEXT) END"
 )
 _PG_AT = """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
 
@@ -275,7 +276,9 @@ def _normalised(rows: list[Any]) -> list[Any]:
     return fixed
 
 
-def chain_batches(*, after: int = 0, upto: int | None = None, chunk_size: int = 5000) -> Iterator[list[ChainRow]]:
+def chain_batches(
+    *, after: int = 0, upto: int | None = None, chunk_size: int = 5000
+) -> Generator[list[ChainRow], None, None]:
     """Ledger rows in sequence order, in lists of up to `chunk_size`, with `at` in canonical text.
 
     Raw rows, not models, with the time formatted by the database: `ledger verify` spends its time hashing. On
@@ -350,14 +353,186 @@ def _link_problem(seq: int, prev_hash: str) -> tuple[int, str]:
     return seq, _("与前一条记录的哈希不衔接")
 
 
+@contextlib.contextmanager
+def _snapshot(conn: Any) -> Iterator[None]:
+    """One consistent view of the ledger for the whole check, without holding up writers.
+
+    Tree heads, rows and the head row must be read at the same moment, or an entry committed during the check would
+    look like a missing tail. PostgreSQL: a REPEATABLE READ, READ ONLY transaction. SQLite: a deferred transaction,
+    which reads one snapshot and, in WAL mode, takes no write lock (Django's own transactions here are BEGIN
+    IMMEDIATE, which would hold every append for the length of the check). Inside a caller's transaction: its view.
+    """
+    if conn.in_atomic_block or not conn.get_autocommit():
+        yield
+        return
+    if conn.vendor == "sqlite":
+        raw = conn.connection
+        if raw.in_transaction:  # one opened on the driver's connection directly: read inside it
+            yield
+            return
+        raw.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+        return
+    with transaction.atomic(using=conn.alias):
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+@contextlib.contextmanager
+def _verify_rows(conn: Any) -> Iterator[Iterator[Any]]:
+    """Every ledger row in sequence order, for `ledger_verify`: a ChainRow, except that on SQLite the payload is bytes.
+
+    The database driver's own cursor, iterated directly (no Django cursor wrapper, no model objects, no per-row
+    converters). SQLite hands over the payload as the UTF-8 bytes it stores, ready to hash; PostgreSQL streams the rows
+    (libpq's chunked mode), so that the server formats the next rows while Python hashes these. `at` may still be
+    non-canonical on SQLite (text in an unusual form): `ledger_verify` normalises it when an entry hash disagrees.
+    """
+    table = conn.ops.quote_name(LedgerEntry._meta.db_table)
+    if conn.vendor == "sqlite":
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(
+                f"SELECT seq, stream, kind, actor, {_SQLITE_AT}, CAST(payload AS BLOB), payload_hash, prev_hash, "  # noqa: S608
+                f"entry_hash FROM {table} ORDER BY seq"
+            )
+            yield cursor
+        finally:
+            cursor.close()
+        return
+    if conn.vendor == "postgresql" and hasattr(conn.connection, "cursor"):
+        cursor = conn.connection.cursor()
+        if hasattr(cursor, "stream"):  # psycopg 3
+            rows = cursor.stream(
+                f"SELECT seq, stream, kind, actor, {_PG_AT}, payload::text, payload_hash, prev_hash, entry_hash "  # noqa: S608
+                f"FROM {table} ORDER BY seq",
+                size=2000,
+            )
+            try:
+                yield rows
+            finally:
+                rows.close()  # an unfinished stream cancels its query, so the connection can be used again
+                cursor.close()
+            return
+        cursor.close()
+    batches = chain_batches()
+    try:
+        yield (row for batch in batches for row in batch)
+    finally:
+        batches.close()
+
+
+def _canonical_at(at: Any) -> str:
+    """An `at` value the database could not put in canonical form, in canonical form (ValueError if it is no time)."""
+    return _sqlite_at(at) if isinstance(at, str) else at_text(at)
+
+
+def _payload_matches(
+    payload: str | bytes, payload_hash: str, *, _encode: Any = _CANONICAL.encode, _sha256: Any = hashlib.sha256
+) -> bool:
+    """Whether a stored payload, parsed and written out as canonical JSON, hashes to payload_hash (False when the
+    stored text is not even JSON)."""
+    try:
+        return bool(_sha256(_encode(json.loads(payload)).encode()).hexdigest() == payload_hash)
+    except ValueError:
+        return False
+
+
+# How a walk over the rows ended early: (what, seq, detail).
+_Stop = tuple[str, int, Any]
+
+
+def _walk(rows: Iterator[Any], heads: dict[int, list[TreeHead]], *, as_stored: bool) -> tuple[int, str, _Stop | None]:
+    """Check every row in one pass; returns the number of good entries, the last entry hash and what stopped the walk.
+
+    Per entry: its sequence number, its link to the entry before, its payload hash, its entry hash, then its Merkle
+    leaf is folded into the tree's right edge, whose root is compared with every tree head signed at that size. This
+    is the hot loop of `ledger verify`: it works on raw rows with local names and no calls it can avoid.
+    """
+    sha256 = hashlib.sha256
+    payload_matches = _payload_matches
+    quote, template = _quote, _ENTRY_TEMPLATE
+    leaf_prefix, node_prefix = _LEAF_PREFIX, b"\x01"
+    checkpoints = sorted(heads)
+    next_index = 0
+    next_size = checkpoints[0] if checkpoints else 0
+    last_good_size = 0
+    # The Merkle tree's right edge: after leaf n, the stack holds one complete subtree per set bit of n.
+    stack: list[bytes] = []
+    prev_hex = GENESIS_HASH
+    prev = bytes(32)
+    expected = 1
+    for seq, stream, kind, actor, at, payload, payload_hash, prev_hash, entry_hash in rows:
+        if seq != expected:
+            return expected - 1, prev_hex, ("gap" if seq > expected else "order", seq, None)
+        if prev_hash != prev_hex:
+            return expected - 1, prev_hex, ("link", seq, prev_hash)
+        # SQLite keeps the payload as the canonical bytes that were hashed (ledger_append writes them): a match
+        # means these are those very bytes. Otherwise (PostgreSQL's jsonb normalises the text; rows written some
+        # other way) parse and re-serialise.
+        if not (as_stored and sha256(payload).hexdigest() == payload_hash) and not payload_matches(
+            payload, payload_hash
+        ):
+            return expected - 1, prev_hex, ("payload", seq, None)
+        digest = sha256(
+            prev + (template % (quote(actor), quote(at), quote(kind), quote(payload_hash), seq, quote(stream))).encode()
+        ).digest()
+        if digest.hex() != entry_hash:
+            try:
+                fixed = _canonical_at(at)
+            except ValueError:
+                fixed = at
+            if fixed != at:
+                digest = sha256(
+                    prev
+                    + canonical_entry(
+                        seq=seq, stream=stream, kind=kind, actor=actor, at=fixed, payload_hash=payload_hash
+                    )
+                ).digest()
+            if digest.hex() != entry_hash:
+                return expected - 1, prev_hex, ("entry", seq, None)
+        stack.append(sha256(leaf_prefix + digest).digest())
+        n = seq
+        while not n & 1:
+            right = stack.pop()
+            stack[-1] = sha256(node_prefix + stack[-1] + right).digest()
+            n >>= 1
+        prev, prev_hex = digest, entry_hash
+        if seq == next_size:
+            root = _fold(stack).hex()
+            for head in heads[seq]:
+                if head.root_hash != root or head.chain_hash != entry_hash:
+                    return seq, prev_hex, ("rewritten", seq, (head, last_good_size))
+            last_good_size = seq
+            next_index += 1
+            next_size = checkpoints[next_index] if next_index < len(checkpoints) else 0
+        expected += 1
+    if next_size:
+        return expected - 1, prev_hex, ("tail", expected, checkpoints[-1])
+    return expected - 1, prev_hex, None
+
+
 def ledger_verify(*, check_tree_heads: bool = True) -> VerifyResult:
     """Recompute every hash in order and report the first entry that does not match (REC-10).
 
     Checks, in one pass: consecutive sequence numbers from 1; each prev_hash equals the previous entry's hash; each
     payload hashes to its payload_hash; each entry hashes to its entry_hash; the chain head row agrees with the last
     entry; and every signed tree head carries a valid Ed25519 signature and the Merkle root and chain hash of the
-    prefix it covers, so that a history rewritten consistently (every hash recomputed) is found too.
+    prefix it covers, so that a history rewritten consistently (every hash recomputed) is found too. Everything is
+    read from one snapshot of the database, so entries appended meanwhile are simply not part of the check.
     """
+    conn = default_connection
+    conn.ensure_connection()
+    with _snapshot(conn):
+        return _verify(conn, check_tree_heads=check_tree_heads)
+
+
+def _verify(conn: Any, *, check_tree_heads: bool) -> VerifyResult:
     from .transparency import tree_head_signature_ok
 
     heads = list(TreeHead.objects.order_by("tree_size", "id")) if check_tree_heads else []
@@ -370,69 +545,34 @@ def ledger_verify(*, check_tree_heads: bool = True) -> VerifyResult:
                 _("%(time)s 的签名树头（%(size)d 条）签名无效") % {"time": head.timestamp, "size": head.tree_size},
                 len(heads),
             )
-    pending: dict[int, list[TreeHead]] = {}
+    by_size: dict[int, list[TreeHead]] = {}
     for head in heads:
-        pending.setdefault(head.tree_size, []).append(head)
-    checkpoints = sorted(pending)
-    next_index = 0
-    next_size = checkpoints[0] if checkpoints else 0
-    last_good_size = 0
+        by_size.setdefault(head.tree_size, []).append(head)
 
-    sha256 = hashlib.sha256
-    encode = _CANONICAL.encode
-    loads = json.loads
-    quote, template = _quote, _ENTRY_TEMPLATE
-    as_stored = default_connection.vendor != "postgresql"
-    # The Merkle tree's right edge: after leaf n, the stack holds one complete subtree per set bit of n.
-    stack: list[bytes] = []
-    node = b"\x01"
-    prev_hex = GENESIS_HASH
-    prev = bytes(32)
-    expected = 1
-    rows = (row for batch in chain_batches() for row in batch)
-    for seq, stream, kind, actor, at, payload, payload_hash, prev_hash, entry_hash in rows:
-        if seq != expected:
-            if seq > expected:
-                return VerifyResult(False, expected - 1, expected, _("记录缺失"), len(heads))
-            return VerifyResult(False, expected - 1, seq, _("序号重复或乱序"), len(heads))
-        if prev_hash != prev_hex:
-            bad, reason = _link_problem(seq, prev_hash)
+    with _verify_rows(conn) as rows:
+        checked, last_hash, stop = _walk(rows, by_size, as_stored=conn.vendor == "sqlite")
+    # The rows are closed: the explanations below may query the database.
+    if stop is not None:
+        what, seq, detail = stop
+        if what == "gap":
+            return VerifyResult(False, checked, checked + 1, _("记录缺失"), len(heads))
+        if what == "order":
+            return VerifyResult(False, checked, seq, _("序号重复或乱序"), len(heads))
+        if what == "link":
+            bad, reason = _link_problem(seq, detail)
             return VerifyResult(False, min(bad, seq) - 1, bad, reason, len(heads))
-        # Stored as canonical text (SQLite, written by ledger_append): hashing it as it stands is enough, since a
-        # match means these are the very bytes that were hashed. Otherwise (PostgreSQL's jsonb normalises the text;
-        # older rows) parse and re-serialise.
-        if not (as_stored and sha256(payload.encode()).hexdigest() == payload_hash) and (
-            sha256(encode(loads(payload)).encode()).hexdigest() != payload_hash
-        ):
-            return VerifyResult(False, seq - 1, seq, _("记录内容被修改"), len(heads))
-        digest = sha256(
-            prev + (template % (quote(actor), quote(at), quote(kind), quote(payload_hash), seq, quote(stream))).encode()
-        ).digest()
-        if digest.hex() != entry_hash:
-            return VerifyResult(False, seq - 1, seq, _("记录被修改"), len(heads))
-        stack.append(sha256(_LEAF_PREFIX + digest).digest())
-        n = seq
-        while not n & 1:
-            right = stack.pop()
-            stack[-1] = sha256(node + stack[-1] + right).digest()
-            n >>= 1
-        prev, prev_hex = digest, entry_hash
-        if seq == next_size:
-            root = _fold(stack).hex()
-            for head in pending[seq]:
-                if head.root_hash != root or head.chain_hash != entry_hash:
-                    return _rewritten(head, last_good_size, seq, len(heads))
-            last_good_size = seq
-            next_index += 1
-            next_size = checkpoints[next_index] if next_index < len(checkpoints) else 0
-        expected += 1
-    checked = expected - 1
-    if next_size:
+        if what == "payload":
+            return VerifyResult(False, checked, seq, _("记录内容被修改"), len(heads))
+        if what == "entry":
+            return VerifyResult(False, checked, seq, _("记录被修改"), len(heads))
+        if what == "rewritten":
+            head, last_good = detail
+            return _rewritten(head, last_good, seq, len(heads))
         return VerifyResult(
             False,
             checked,
-            checked + 1,
-            _("已签名的树头包含 %(size)d 条记录，此后的记录缺失") % {"size": checkpoints[-1]},
+            seq,
+            _("已签名的树头包含 %(size)d 条记录，此后的记录缺失") % {"size": detail},
             len(heads),
         )
     head_row = LedgerHead.objects.filter(id=1).first()
@@ -441,7 +581,7 @@ def ledger_verify(*, check_tree_heads: bool = True) -> VerifyResult:
             return VerifyResult(False, checked, checked + 1, _("末尾的记录缺失"), len(heads))
         if head_row.seq < checked:
             return VerifyResult(False, head_row.seq, head_row.seq + 1, _("链头之后多出记录"), len(heads))
-        if head_row.seq and head_row.entry_hash != prev_hex:
+        if head_row.seq and head_row.entry_hash != last_hash:
             return VerifyResult(False, checked - 1, checked, _("链头哈希与最后一条记录不一致"), len(heads))
     return VerifyResult(True, checked, tree_heads=len(heads))
 

@@ -1,6 +1,6 @@
 """A real Sunlight server in a subprocess (gunicorn), with its own database and stores, and a small tus client.
 
-Used by the kill test (a server SIGKILLed mid-upload) and by bench/bench_evidence.py. Everything runs on
+Used by the kill test (a server SIGKILLed mid-upload) and by bench/evidence.py. Everything runs on
 127.0.0.1 and stops by itself: requests have timeouts and the server is killed by process group at the end.
 """
 

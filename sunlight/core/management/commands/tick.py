@@ -17,6 +17,8 @@ from sunlight.catalog.services import benchmark_review_deadlines_open
 from sunlight.core.deadlines import deadlines_tick
 from sunlight.core.transparency import checkpoint_create
 from sunlight.evidence.uploads import uploads_tidy
+from sunlight.publicity.report import annual_report_tick
+from sunlight.publicity.services import publicity_tick
 from sunlight.registry.services import registry_tick
 
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
         registry_tick(now=now)  # certificate expiry, training and camera-ratio deadlines (PER-1, PER-3, REC-12)
         benchmark_review_deadlines_open(now=now)  # this year's benchmark review clock per agency (DIS-5)
         uploads_tidy(now=now)  # finish uploads whose server died while storing; expire abandoned ones (REC-6)
+        publicity_tick(now=now)  # decisions leave the portal five years after publication (PUB-7)
+        annual_report_tick(now=now)  # January: last year's report drafts and their deadlines (PUB-10)
         result = deadlines_tick(now=now)
         self.stdout.write(
             gettext(

@@ -1,7 +1,8 @@
 """Benchmark of the working-day engine (SYS-3) against plain date arithmetic, measured in the same run.
 
-Run with `make bench` or `.venv/bin/python bench/bench_calendar.py [--quick]`. It times, over the same inputs
-(many start dates, periods of 1..3650 days):
+Run with `make bench` (all benchmarks), `make bench BENCH=workdays` or `.venv/bin/python bench/workdays.py [--quick]`.
+(Not `bench/calendar.py`: run as a script, it would shadow the standard library's `calendar` module.) It times, over
+the same inputs (many start dates, periods of 1..3650 days):
 
 * add_workdays(start, n)            vs  start + timedelta(days=n)
 * workdays_between(start, end)      vs  (end - start).days

@@ -1,6 +1,7 @@
 """Benchmark of the evidence upload path (REC-6): a large file through the real HTTP endpoint (tus, gunicorn).
 
-Run with `make bench` or `.venv/bin/python bench/bench_evidence.py`. Size and chunk size from the environment:
+Run with `make bench` (all benchmarks), `make bench BENCH=evidence` or `.venv/bin/python bench/evidence.py`. Size and
+chunk size from the environment:
 
     SUNLIGHT_BENCH_EVIDENCE_BYTES   file size in bytes (default 2 GiB = 2147483648)
     SUNLIGHT_BENCH_EVIDENCE_CHUNK   bytes per PATCH request (default 64 MiB; the browser client uses 8 MiB)
