@@ -1,6 +1,6 @@
 """What can be accessed (REC-11): a `Subject` names a protected record; resolvers find one by type and id for a user.
 
-Each protecting app registers a resolver here; today: AV records (`avrecord`). A resolver applies the user's data
+Each protecting app registers a resolver here; today: AV records (`avrecord`) and case files (`case`). A resolver applies the user's data
 scope to the record's metadata (NotFound outside it); the contents are then guarded by `access_use`.
 """
 
@@ -50,7 +50,14 @@ def _resolve_avrecord(user: Any, subject_id: str) -> Subject:
     return avrecord_subject(record_get_for_user(user=user, public_id=subject_id))
 
 
-RESOLVERS: dict[str, Callable[[Any, str], Subject]] = {"avrecord": _resolve_avrecord}
+def _resolve_case(user: Any, subject_id: str) -> Subject:
+    from sunlight.cases.documents import case_subject
+    from sunlight.cases.selectors import case_get_for_user
+
+    return case_subject(case_get_for_user(user=user, public_id=subject_id))
+
+
+RESOLVERS: dict[str, Callable[[Any, str], Subject]] = {"avrecord": _resolve_avrecord, "case": _resolve_case}
 
 
 def subject_get_for_user(*, user: Any, subject_type: str, subject_id: str) -> Subject:

@@ -139,6 +139,15 @@ class AvRequirement(models.TextChoices):
 AV_STRENGTH: dict[str | None, int] = {None: 0, "appropriate": 1, "continuous": 2}
 
 
+def strongest_av(*requirements: str | None) -> str | None:
+    """The strongest AV requirement among those given (None when none is)."""
+    best: str | None = None
+    for requirement in requirements:
+        if AV_STRENGTH[requirement] > AV_STRENGTH[best]:
+            best = requirement
+    return best
+
+
 class FlagStatus(models.TextChoices):
     """A catalog entry flagged by a change of law (PUB-2 dynamic adjustment)."""
 

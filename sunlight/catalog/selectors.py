@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from sunlight.core.errors import NotFound
 from sunlight.org.selectors import agencies_visible_to
 
-from .choices import AV_STRENGTH, CatalogKind, FlagStatus, VersionStatus
+from .choices import CatalogKind, FlagStatus, VersionStatus, strongest_av
 from .models import (
     AvItemVersion,
     Benchmark,
@@ -130,10 +130,7 @@ def av_requirement(*, agency: Any, action_type: str, step: str, on: date | datet
     versions = current_versions(CatalogKind.AV, on=_day(on), agency=agency).filter(
         action_type=action_type, step__in={step, base}
     )
-    best: str | None = av_floor(action_type, step)
-    for requirement in versions.values_list("requirement", flat=True):
-        if AV_STRENGTH[requirement] > AV_STRENGTH[best]:
-            best = requirement
+    best = strongest_av(av_floor(action_type, step), *versions.values_list("requirement", flat=True))
     return None if best is None else str(best)
 
 
