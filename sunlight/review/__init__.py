@@ -1,0 +1,1 @@
+"""Legal review of major decisions (REV-1..13)."""
