@@ -105,6 +105,9 @@ def _register() -> None:
     api.add_router("/transparency", transparency_router)
     api.add_router("/registry", registry_router)
     api.add_router("/catalog", catalog_router)
+    api.add_router("/publicity", "sunlight.publicity.api.router")
+    api.add_router("/cases", "sunlight.cases.api.router")
+    api.add_router("/review", "sunlight.review.api.router")
 
 
 _register()

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "sunlight.workbench",
     "sunlight.portal",
     "sunlight.evidence",
+    "sunlight.cases",
+    "sunlight.review",
+    "sunlight.publicity",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +157,7 @@ SUNLIGHT_TRUSTED_PROXIES = env_int("SUNLIGHT_TRUSTED_PROXIES", 0, minimum=0)
 SUNLIGHT_DEFAULT_REGION = env_str("SUNLIGHT_DEFAULT_REGION", "")
 if SUNLIGHT_DEFAULT_REGION and not is_valid_region_code(SUNLIGHT_DEFAULT_REGION):
     raise ImproperlyConfigured("SUNLIGHT_DEFAULT_REGION must be a 6- or 9-digit division code")
+SUNLIGHT_ANNUAL_REPORT_DUE = env_str("SUNLIGHT_ANNUAL_REPORT_DUE", "01-15")  # MM-DD after the year (PUB-10)
 
 # REC-10: the Ed25519 private key that signs the ledger's tree heads (PEM, PKCS#8); created there on first use.
 SUNLIGHT_SIGNING_KEY_FILE = Path(

@@ -6,12 +6,16 @@ from sunlight.api import api
 
 urlpatterns = [
     path("", include("sunlight.portal.urls")),
+    path("", include("sunlight.publicity.urls")),
+    path("", include("sunlight.publicity.report_urls")),
     path("accounts/", include("sunlight.accounts.urls")),
     path("workbench/evidence/", include("sunlight.evidence.urls")),
     path("workbench/", include("sunlight.workbench.urls")),
     path("workbench/registry/", include("sunlight.registry.urls")),
     path("workbench/catalog/", include("sunlight.catalog.urls")),
     path("workbench/access/", include("sunlight.access.urls")),
+    path("workbench/cases/", include("sunlight.cases.urls")),
+    path("workbench/review/", include("sunlight.review.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -353,6 +353,9 @@ def load_demo(*, now: Any = None) -> dict[str, int]:
     from sunlight.catalog.demo import load_catalog_demo  # the power catalog (issue 4)
 
     created["catalog"] = load_catalog_demo(now=now)
+    from sunlight.cases.demo import load_cases_demo  # demo cases (issue 5)
+
+    created["cases"] = load_cases_demo(now=now)
     deadlines_tick(now=now or timezone.now())
     return created
 
