@@ -19,6 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/sunlight migrate --noinput
 	$(BIN)/sunlight demo
+	$(BIN)/sunlight tick   # deadline warnings and the first signed tree head (what cron runs daily)
 	@echo ""
 	@echo "阳光执法已启动：公示门户 http://$(HOST):$(PORT)/  工作台 http://$(HOST):$(PORT)/workbench/"
 	@echo "登录：用户名 admin / officer / unithead / reviewer / agencyhead / archivist / supervisor 等，密码 Sunlight@2026（见 README）"

@@ -219,4 +219,55 @@ def load_cases_demo(*, now: datetime | None = None) -> int:
             ),
         )
         created += 1
+
+    # 4. An on-the-spot fine to a person (simple procedure), published on the portal after the legal reviewer
+    #    confirmed the redacted text: the public portal has a decision to find, redacted, with its verification page.
+    if not Case.objects.filter(agency=agency, source_ref="演示-4").exists():
+        times = _clock(moment, 5)
+        case = case_create(
+            acting_user=officer,
+            workflow="penalty_simple",
+            unit=unit,
+            item=_item(agency, "SC-CF-002"),
+            title="集贸市场摊位销售商品未明码标价",
+            summary="巡查发现集贸市场摊位销售蔬菜未标示价格。",
+            source="inspection",
+            source_ref="演示-4",
+            party_kind="individual",
+            party_name="王建国",
+            party_address="临泉县城关街道人民路88号农贸市场12号摊位",
+            officers=[head],
+            now=next(times),
+        )
+        rights = {"rights_notified": ["statement", "defence"], "rights_how": "口头告知并记入现场笔录"}
+        record(case, "show_certificate", field(next(times)))
+        record(case, "notice", field(next(times), **rights))
+        decision = field(
+            next(times),
+            content="当事人当场表示认可，签字确认。",
+            data={
+                "facts": "当事人在农贸市场12号摊位销售蔬菜，未按规定明码标价。",
+                "basis": "《中华人民共和国价格法》第十三条、第四十二条",
+                "kinds": ["fine"],
+                "fine_fen": 10_000,
+            },
+            **rights,
+        )
+        record(case, "onsite_decision", decision)
+        _publish_demo_decision(case)
+        created += 1
     return created
+
+
+def _publish_demo_decision(case: Case) -> None:
+    """The legal reviewer confirms the decision's proposed redaction, as a person would in 信息公示 (PUB-4, PUB-5)."""
+    from sunlight.publicity.models import Publication
+    from sunlight.publicity.services import publication_confirm, review_token_of
+
+    reviewer = User.objects.filter(username="reviewer").first()
+    decided = case.records.filter(step="onsite_decision").first()
+    if reviewer is None or decided is None:
+        return
+    publication = Publication.objects.filter(source_type="case_record", source_id=str(decided.public_id)).first()
+    if publication is not None:
+        publication_confirm(publication=publication, review_token=review_token_of(publication), acting_user=reviewer)
