@@ -1,6 +1,7 @@
 """Reads of the registry: scoped lists and details, the clean-up list, training totals, camera ratios and roster,
 and `may_act` — whether a person may act as an enforcement officer on an item, in a region, on a date (PER-1, PER-2,
-DIS-3) — with `acting_pair_check` for the two officers every act needs (行政处罚法 §42).
+DIS-3) — with `acting_pair_check` for the two officers every act needs (行政处罚法 §42), and `MayActBatch` /
+`may_act_many` for the same answers to many questions at once (a case's records) with a fixed number of queries.
 
 Lists that depend on who asks apply `scope_q`; an object outside the scope is `NotFound`. `may_act`,
 `acting_pair_check` and `body_camera_get` answer for any caller: they are the checks other workflows build on.
@@ -11,21 +12,21 @@ from __future__ import annotations
 import importlib.util
 import math
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunlight.core.errors import NotFound
 from sunlight.core.ids import is_valid_region_code, region_code_prefix
 from sunlight.org.choices import EnforcementField, Role
-from sunlight.org.models import Agency, Region, User
+from sunlight.org.models import Agency, Region, RoleGrant, User
 from sunlight.org.scope import scope_q
 from sunlight.org.selectors import agencies_visible_to, users_visible_to
 
@@ -175,12 +176,12 @@ def _status_since(certificate: Certificate, day: date, status: str) -> date:
     return since
 
 
-def _region_label(code: str, names: dict[str, str]) -> str:
+def _region_label(code: str, names: Mapping[str, str]) -> str:
     return f"{names[code]}（{code}）" if code in names else code
 
 
 def certificate_problems(
-    certificate: Certificate, *, day: date, field_value: str | None, region_code: str, names: dict[str, str]
+    certificate: Certificate, *, day: date, field_value: str | None, region_code: str, names: Mapping[str, str]
 ) -> list[str]:
     """Why this certificate does not cover an act on `day` in `region_code` in `field_value` (empty: it does)."""
     number = certificate.number
@@ -225,11 +226,48 @@ def certificate_problems(
     return problems
 
 
-def _person_problems(user: Any, officer: Officer | None, day: date) -> list[str]:
+class _Lookups(Protocol):
+    """What the `may_act` rule reads: about the person, the catalog (DIS-3) and region names. `_Queries` reads each
+    from the database when the rule asks (one `may_act` call); `MayActBatch` answers from rows loaded once for many
+    questions. Both feed the same rule, `_eligibility`."""
+
+    def is_auxiliary(self, user: Any) -> bool: ...
+
+    def current_officer(self, user: Any) -> Officer | None: ...
+
+    def last_cleared(self, user: Any) -> Officer | None: ...
+
+    def unit_holds_item(self, *, unit: Any, item: Any, day: date) -> bool: ...
+
+    def region_names(self, codes: set[str]) -> Mapping[str, str]: ...
+
+
+class _Queries:
+    """The lookups of one `may_act` call, each a query when the rule needs it."""
+
+    def is_auxiliary(self, user: Any) -> bool:
+        return user.has_role(Role.AUXILIARY) or Auxiliary.objects.filter(user=user, left_on__isnull=True).exists()
+
+    def current_officer(self, user: Any) -> Officer | None:
+        return current_officer(user)
+
+    def last_cleared(self, user: Any) -> Officer | None:
+        return Officer.objects.filter(user=user, cleared_on__isnull=False).order_by("-cleared_on", "-id").first()
+
+    def unit_holds_item(self, *, unit: Any, item: Any, day: date) -> bool:
+        """The catalog's DIS-3 answer; True (nothing to check) when the catalog does not provide it."""
+        holds_item = _unit_holds_item_check()
+        return holds_item is None or holds_item(unit=unit, item=item, on=day)
+
+    def region_names(self, codes: set[str]) -> dict[str, str]:
+        return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _person_problems(user: Any, officer: Officer | None, day: date, *, lookups: _Lookups) -> list[str]:
     name = user.full_name or user.username
     problems = [] if user.is_active else [_("%(name)s 的账户已停用。") % {"name": name}]
     if officer is None:
-        cleared = Officer.objects.filter(user=user, cleared_on__isnull=False).order_by("-cleared_on", "-id").first()
+        cleared = lookups.last_cleared(user)
         if cleared is not None and cleared.cleared_on is not None:
             problems.append(
                 _("%(name)s 已于 %(d)s 清理出执法队伍（%(reason)s）。")
@@ -275,17 +313,28 @@ def may_act(
       certificate region covers every code that starts with its prefix).
     * With an item, the officer's unit must hold it on `on` when `sunlight.catalog.selectors.unit_holds_item`
       exists (DIS-3); without that function this check is skipped.
+
+    For many questions in one run (each officer of each record of a case), `MayActBatch` gives the same answers
+    with a fixed number of queries.
     """
-    day = _as_date(on)
+    return _eligibility(
+        user=user, item=item, field=field, region_code=region_code, day=_as_date(on), lookups=_Queries()
+    )
+
+
+def _eligibility(
+    *, user: Any, item: Any, field: str | None, region_code: str, day: date, lookups: _Lookups
+) -> Eligibility:
+    """The rule of `may_act` (see there), reading through `lookups`."""
     if user is None or getattr(user, "pk", None) is None:
         return Eligibility(False, [_("未指定执法人员。")], None)
     name = user.full_name or user.username
-    if user.has_role(Role.AUXILIARY) or Auxiliary.objects.filter(user=user, left_on__isnull=True).exists():
+    if lookups.is_auxiliary(user):
         return Eligibility(
             False, [_("%(name)s 是辅助人员，不能作为执法人员实施执法或在执法文书上签名。") % {"name": name}], None
         )
-    officer = current_officer(user)
-    reasons = _person_problems(user, officer, day)
+    officer = lookups.current_officer(user)
+    reasons = _person_problems(user, officer, day, lookups=lookups)
     if officer is None:
         return Eligibility(False, reasons, None)
     wanted = getattr(item, "field", None) if item is not None else field
@@ -294,16 +343,14 @@ def may_act(
         wanted = None
     if not is_valid_region_code(region_code or ""):
         reasons.append(_("执法区域代码“%(code)s”格式不正确。") % {"code": region_code})
-    if item is not None:
-        holds_item = _unit_holds_item_check()
-        if holds_item is not None and not holds_item(unit=officer.unit, item=item, on=day):
-            reasons.append(_("%(unit)s 不承担该执法事项，不能办理。") % {"unit": officer.unit})
+    if item is not None and not lookups.unit_holds_item(unit=officer.unit, item=item, day=day):
+        reasons.append(_("%(unit)s 不承担该执法事项，不能办理。") % {"unit": officer.unit})
     certificates = list(officer.certificates.all())
     if not certificates:
         reasons.append(_("%(name)s 尚未取得行政执法证。") % {"name": name})
         return Eligibility(False, reasons, None)
     codes = {region_code, *(c for cert in certificates for c in cert.regions)}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = lookups.region_names(codes)
     problems = [
         (cert, certificate_problems(cert, day=day, field_value=wanted, region_code=region_code or "", names=names))
         for cert in certificates
@@ -314,6 +361,189 @@ def may_act(
     for _cert, found in problems:
         reasons.extend(found)
     return Eligibility(False, reasons, certificates[0])
+
+
+class _OnFirstUse(Mapping[str, str]):
+    """A mapping read from `load` when first looked into."""
+
+    def __init__(self, load: Callable[[], Mapping[str, str]]) -> None:
+        self._load = load
+        self._read: Mapping[str, str] | None = None
+
+    def _mapping(self) -> Mapping[str, str]:
+        if self._read is None:
+            self._read = self._load()
+        return self._read
+
+    def __getitem__(self, key: str) -> str:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
+
+
+def _is_auxiliary() -> Q:
+    """Accounts of auxiliaries, as `may_act` tells them: the 辅助人员 role or a current auxiliary record."""
+    return Q(Exists(RoleGrant.objects.filter(user=OuterRef("pk"), role=Role.AUXILIARY))) | Q(
+        Exists(Auxiliary.objects.filter(user=OuterRef("pk"), left_on__isnull=True))
+    )
+
+
+def _object_key(obj: Any) -> Any:
+    """A dictionary key for an item or unit: a saved model instance by its model and pk, anything else by identity
+    (the batch keeps a reference, so the identity is not reused while it lives)."""
+    pk = getattr(obj, "pk", None)
+    return (type(obj), pk) if isinstance(obj, Model) and pk is not None else id(obj)
+
+
+class MayActBatch:
+    """`may_act` for many questions in one run — e.g. every officer of every field-work record of a case — with the
+    same answers and a number of queries that does not grow with the questions.
+
+    It applies the rule of `may_act` (`_eligibility`) to rows read once: the people's auxiliary status, their
+    current officer records with certificates, status history and sanctions, their last cleared records, and the
+    region names the certificates mention; the catalog's DIS-3 answer once per (unit, item, day); and it answers
+    each distinct (person, item, category, region, day) question once. People not named up front are loaded (in one
+    go) when first asked about. The rows, roles included, are read from the database when the batch first needs them
+    and not again: use one batch per run, not across writes.
+    """
+
+    def __init__(self, *, users: Iterable[Any] = ()) -> None:
+        self.people: dict[str, User] = {}
+        self._waiting: set[Any] = set()
+        self._loaded: set[Any] = set()
+        self._auxiliaries: set[Any] = set()
+        self._auxiliaries_known: set[Any] = set()
+        self._officers: dict[Any, Officer] = {}
+        self._cleared: dict[Any, Officer] = {}
+        self._names: dict[str, str] = {}
+        self._named: set[str] = set()
+        self._codes: set[str] = set()
+        self._holds: dict[tuple[Any, Any, date], bool] = {}
+        self._answers: dict[tuple[Any, ...], Eligibility] = {}
+        self._kept: list[Any] = []
+        self._add(users)
+
+    @classmethod
+    def for_public_ids(cls, *, public_ids: Iterable[str]) -> MayActBatch:
+        """A batch for the people with these public ids (as case records name them): `people` maps each id found to
+        the account, read in one query together with whether the person is an auxiliary."""
+        batch = cls()
+        ids = set(public_ids)
+        if ids:
+            for user in User.objects.filter(public_id__in=ids).annotate(registry_is_auxiliary=_is_auxiliary()):
+                batch.people[str(user.public_id)] = user
+                batch._auxiliaries_known.add(user.pk)
+                if user.registry_is_auxiliary:
+                    batch._auxiliaries.add(user.pk)
+            batch._add(batch.people.values())
+        return batch
+
+    def may_act(
+        self, *, user: Any, item: Any = None, field: str | None = None, region_code: str, on: date
+    ) -> Eligibility:
+        """What `may_act` answers for the same arguments (the same object for a question asked again)."""
+        day = _as_date(on)
+        if user is None or getattr(user, "pk", None) is None:
+            return _eligibility(user=user, item=item, field=field, region_code=region_code, day=day, lookups=self)
+        key = (user.pk, None if item is None else _object_key(item), field, region_code, day)
+        answer = self._answers.get(key)
+        if answer is None:
+            self._add([user])
+            if item is not None:
+                self._kept.append(item)
+            answer = _eligibility(user=user, item=item, field=field, region_code=region_code, day=day, lookups=self)
+            self._answers[key] = answer
+        return answer
+
+    # --- the lookups the rule reads (`_Lookups`) ---
+
+    def is_auxiliary(self, user: Any) -> bool:
+        self._load()
+        return user.pk in self._auxiliaries
+
+    def current_officer(self, user: Any) -> Officer | None:
+        self._load()
+        return self._officers.get(user.pk)
+
+    def last_cleared(self, user: Any) -> Officer | None:
+        self._load()
+        return self._cleared.get(user.pk)
+
+    def unit_holds_item(self, *, unit: Any, item: Any, day: date) -> bool:
+        key = (_object_key(unit), _object_key(item), day)
+        if key not in self._holds:
+            self._kept.append(unit)
+            self._holds[key] = _Queries().unit_holds_item(unit=unit, item=item, day=day)
+        return self._holds[key]
+
+    def region_names(self, codes: set[str]) -> Mapping[str, str]:
+        """The names, read when a reason first needs one (a certificate that covers the region needs none)."""
+        return _OnFirstUse(lambda: self._region_names(codes))
+
+    def _region_names(self, codes: set[str]) -> dict[str, str]:
+        missing = (codes | self._codes) - self._named
+        if missing:
+            self._names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+            self._named |= missing
+        self._codes.clear()
+        return self._names
+
+    # --- loading ---
+
+    def _add(self, users: Iterable[Any]) -> None:
+        for user in users:
+            pk = getattr(user, "pk", None)
+            if pk is not None and pk not in self._loaded:
+                self._waiting.add(pk)
+
+    def _load(self) -> None:
+        """Read the rows of the people named since the last load, a fixed number of queries for all of them."""
+        if not self._waiting:
+            return
+        pks = list(self._waiting)
+        self._waiting.clear()
+        self._loaded.update(pks)
+        unknown = [pk for pk in pks if pk not in self._auxiliaries_known]
+        if unknown:
+            auxiliaries = User.objects.filter(_is_auxiliary(), pk__in=unknown).order_by().values_list("pk", flat=True)
+            self._auxiliaries.update(auxiliaries)
+            self._auxiliaries_known.update(unknown)
+        officers = (
+            Officer.objects.filter(user_id__in=pks, cleared_on__isnull=True)
+            .select_related("user", "agency", "unit__agency")  # the unit's name in a reason includes its agency's
+            .prefetch_related(_certificates_with_history(), "sanctions")
+            .order_by()  # at most one current record a person
+        )
+        for officer in officers:
+            self._officers[officer.user_id] = officer
+            self._codes.update(code for cert in officer.certificates.all() for code in cert.regions)
+        others = [pk for pk in pks if pk not in self._officers]
+        if others:
+            cleared = Officer.objects.filter(user_id__in=others, cleared_on__isnull=False)
+            for officer in cleared.order_by("user_id", "-cleared_on", "-id"):
+                self._cleared.setdefault(officer.user_id, officer)
+
+
+@dataclass(frozen=True)
+class ActQuestion:
+    """One `may_act` question, for `may_act_many`."""
+
+    user: Any
+    region_code: str
+    on: date
+    item: Any = None
+    field: str | None = None
+
+
+def may_act_many(*, questions: Iterable[ActQuestion]) -> list[Eligibility]:
+    """`may_act`'s answer to each question, in order, from one `MayActBatch` (a fixed number of queries)."""
+    asked = list(questions)
+    batch = MayActBatch(users=[q.user for q in asked])
+    return [batch.may_act(user=q.user, item=q.item, field=q.field, region_code=q.region_code, on=q.on) for q in asked]
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,23 @@
 
 Every check reads what the case recorded and returns a `Check`: its point (competence, officers, evidence,
 procedure, law, discretion, documents, crime), whether it passed, what was found, and the records it looked at.
-They only read; `precheck_case` runs them all with one pass over the records.
+They only read; `precheck_case` runs them all with one pass over the records, read once with what the checks
+derive from each (label, local day, linked AV records). The number of queries grows neither with the records nor
+with the officers: eligibility comes from one `MayActBatch` per run (people read once, one answer per distinct
+person and day); only the AV requirements and the catalog's DIS-3 answer cost a query per distinct day of the records.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunlight.cases.checks import as_int, local_day
-from sunlight.cases.models import Case, CaseRecord
+from sunlight.cases.checks import as_int
+from sunlight.cases.models import Case, RecordAV
 from sunlight.cases.steps import spec_for
 from sunlight.cases.workflow import step_name
 from sunlight.catalog.choices import CatalogKind, strongest_av
@@ -23,7 +26,7 @@ from sunlight.catalog.selectors import unit_holds_item
 from sunlight.catalog.versioning import current_version, current_versions
 from sunlight.catalog.workflows import av_floor
 from sunlight.core.models import Deadline
-from sunlight.registry.selectors import may_act
+from sunlight.registry.selectors import MayActBatch
 
 # Heavier penalties that must be offered a hearing (行政处罚法 §63); fines from these amounts (fen), by party kind.
 HEARING_KINDS = frozenset(
@@ -47,10 +50,44 @@ class Check:
     evidence: list[str] = field(default_factory=list)
 
 
+class RecordRow(NamedTuple):
+    """A case record as the checks read it: the fields they use, its local day, how findings name it, and the
+    titles of the AV records linked to it. A check that needs another field adds it here."""
+
+    pk: int
+    seq: int
+    step: str
+    variant: str
+    officers: list[dict[str, Any]]
+    rights_notified: list[str]
+    day: date
+    label: str
+    av_titles: list[str]
+
+
+def case_records(case: Case) -> list[RecordRow]:
+    """The case's records in order, read once for all the checks (two queries whatever their number)."""
+    av_titles: dict[int, list[str]] = {}
+    links = RecordAV.objects.filter(record__case=case).order_by("record_id", "pk")
+    for record_id, title in links.values_list("record_id", "av_record__title"):
+        av_titles.setdefault(record_id, []).append(title)
+    zone = timezone.get_current_timezone()
+    names: dict[str, str] = {}
+    rows: list[RecordRow] = []
+    fields = ("pk", "seq", "step", "variant", "officers", "rights_notified", "occurred_at")
+    for pk, seq, step, variant, people, rights, occurred_at in case.records.order_by("seq").values_list(*fields):
+        local = timezone.localtime(occurred_at, zone)
+        if step not in names:
+            names[step] = step_name(case.workflow, step)
+        label = f"#{seq} {names[step]} {local:%Y-%m-%d %H:%M}"
+        rows.append(RecordRow(pk, seq, step, variant, people, rights, local.date(), label, av_titles.get(pk, [])))
+    return rows
+
+
 def precheck_case(*, case: Case, draft: dict[str, Any], on: date | None = None) -> list[Check]:
     """Run every pre-check on the case and the draft decision (REV-5)."""
     day = on or timezone.localdate()
-    records = list(case.records.order_by("seq").prefetch_related("av_links__av_record", "documents"))
+    records = case_records(case)
     return [
         competence(case, day),
         officers(case, records),
@@ -68,10 +105,6 @@ def as_dicts(checks: list[Check]) -> list[dict[str, Any]]:
     return [asdict(c) for c in checks]
 
 
-def _label(record: CaseRecord) -> str:
-    return f"#{record.seq} {step_name(record.case.workflow, record.step)} {timezone.localtime(record.occurred_at):%Y-%m-%d %H:%M}"
-
-
 def competence(case: Case, day: date) -> Check:
     """The item is held by the handling unit on the day, and the case's region is the agency's."""
     title = _("职权（主体资格和管辖）")
@@ -85,35 +118,28 @@ def competence(case: Case, day: date) -> Check:
     return Check("competence", title, not findings, findings or [_("承办机构依法承担该执法事项，案件在辖区内。")])
 
 
-def officers(case: Case, records: list[CaseRecord]) -> Check:
+def officers(case: Case, records: list[RecordRow]) -> Check:
     """Every acting officer could act on each field-work step's date (certificate, category, region, item)."""
     title = _("执法人员资格")
     findings: list[str] = []
     looked: list[str] = []
-    cache: dict[tuple[str, date], list[str]] = {}
-    from sunlight.org.models import User
-
-    people = {
-        str(u.public_id): u for u in User.objects.filter(public_id__in={o["id"] for r in records for o in r.officers})
-    }
+    # `may_act`'s answers: the people read once, each distinct question (person, day) answered once.
+    acting = MayActBatch.for_public_ids(public_ids={o["id"] for r in records for o in r.officers})
     for record in records:
         if not spec_for(case.workflow, record.step).field_work:
             continue
-        looked.append(_label(record))
-        day = local_day(record.occurred_at)
+        looked.append(record.label)
         for person in record.officers:
-            key = (person["id"], day)
-            if key not in cache:
-                user = people.get(person["id"])
-                result = may_act(user=user, item=case.item, region_code=case.region_code, on=day)
-                cache[key] = [str(r) for r in result.reasons]
-            findings += [f"{_label(record)}：{reason}" for reason in cache[key]]
+            result = acting.may_act(
+                user=acting.people.get(person["id"]), item=case.item, region_code=case.region_code, on=record.day
+            )
+            findings += [f"{record.label}：{reason}" for reason in result.reasons]
         if len(record.officers) < 2:
-            findings.append(_("%(r)s：执法人员不足两名。") % {"r": _label(record)})
+            findings.append(_("%(r)s：执法人员不足两名。") % {"r": record.label})
     return Check("officers", title, not findings, findings or [_("各现场环节均有两名以上具备资格的执法人员。")], looked)
 
 
-def evidence(case: Case, records: list[CaseRecord]) -> Check:
+def evidence(case: Case, records: list[RecordRow]) -> Check:
     """Investigation was recorded; every step that needs continuous AV has its AV record."""
     title = _("事实和证据")
     findings: list[str] = []
@@ -121,17 +147,18 @@ def evidence(case: Case, records: list[CaseRecord]) -> Check:
     if case.workflow == "penalty" and not any(r.step == "investigation" for r in records):
         findings.append(_("没有调查取证记录。"))
     tables: dict[date, dict[str, str]] = {}
+    floors: dict[str, str | None] = {}  # step code → what the law requires (pure; once per code)
     for record in records:
-        day = local_day(record.occurred_at)
-        if day not in tables:
-            tables[day] = _av_table(case, day)
+        if record.day not in tables:
+            tables[record.day] = _av_table(case, record.day)
+        table = tables[record.day]
         code = f"{record.step}.{record.variant}" if record.variant else record.step
-        need = strongest_av(av_floor(case.action_type, code), tables[day].get(code), tables[day].get(record.step))
-        links = list(record.av_links.all())
-        if links:
-            looked += [f"{_label(record)}：{link.av_record.title}" for link in links]
-        if need == "continuous" and not links:
-            findings.append(_("%(r)s：应当全程音像记录，未关联音像记录。") % {"r": _label(record)})
+        if code not in floors:
+            floors[code] = av_floor(case.action_type, code)
+        need = strongest_av(floors[code], table.get(code), table.get(record.step))
+        looked += [f"{record.label}：{av_title}" for av_title in record.av_titles]
+        if need == "continuous" and not record.av_titles:
+            findings.append(_("%(r)s：应当全程音像记录，未关联音像记录。") % {"r": record.label})
     return Check("evidence", title, not findings, findings or [_("调查取证记录和应有的音像记录齐全。")], looked)
 
 
@@ -152,7 +179,7 @@ def hearing_eligible(case: Case, draft: dict[str, Any]) -> bool:
     return bool(kinds & HEARING_KINDS) or fine >= HEARING_FINE_FEN.get(case.party_kind, 0)
 
 
-def procedure(case: Case, records: list[CaseRecord], draft: dict[str, Any]) -> Check:
+def procedure(case: Case, records: list[RecordRow], draft: dict[str, Any]) -> Check:
     """The notice was given with the rights; a hearing was offered when eligible; no deadline was missed."""
     title = _("程序")
     findings: list[str] = []
@@ -164,16 +191,14 @@ def procedure(case: Case, records: list[CaseRecord], draft: dict[str, Any]) -> C
     steps = [r.step for r in records]
     if "initiation" not in steps and "initiation_approval" not in steps and case.workflow == "penalty":
         findings.append(_("没有立案审批记录。"))
-    late = Deadline.objects.filter(subject_type="case", subject_id=str(case.public_id), status="late").select_related(
-        "rule"
-    )
-    findings += [_("期限“%(r)s”逾期完成。") % {"r": d.rule.name} for d in late]
+    late = Deadline.objects.filter(subject_type="case", subject_id=str(case.public_id), status="late")
+    findings += [_("期限“%(r)s”逾期完成。") % {"r": name} for name in late.values_list("rule__name", flat=True)]
     return Check(
         "procedure",
         title,
         not findings,
         findings or [_("立案、告知、听证告知等程序完整，未发现逾期。")],
-        [_label(r) for r in notices],
+        [r.label for r in notices],
     )
 
 
@@ -187,10 +212,13 @@ def law(case: Case, day: date) -> Check:
         return Check("law", title, False, [_("执法事项在该日期没有施行的版本。")])
     findings: list[str] = []
     cited: list[str] = []
+    repeals: dict[int, date | None] = {}  # law pk → its repeal date: one query per law, not per article
     for article in version.articles.select_related("law").all():
         cited.append(article.citation)
         text = article.text_on(day)
-        repealed = article.law.repealed_on()
+        if article.law_id not in repeals:
+            repeals[article.law_id] = article.law.repealed_on()
+        repealed = repeals[article.law_id]
         if text is None or text.repealed or (repealed is not None and repealed <= day):
             findings.append(_("%(a)s 在 %(d)s 不再有效。") % {"a": cited[-1], "d": day.isoformat()})
     return Check("law", title, not findings, findings or [_("所引条款在决定日均有效。")], cited)
@@ -222,10 +250,10 @@ def discretion(case: Case, draft: dict[str, Any]) -> Check:
     )
 
 
-def documents(case: Case, records: list[CaseRecord]) -> Check:
+def documents(case: Case, records: list[RecordRow]) -> Check:
     """The documents the steps so far require are generated."""
     title = _("执法文书")
-    have = set(case.documents.values_list("doc_type", flat=True))
+    have = set(case.documents.order_by().values_list("doc_type", flat=True))
     needed: list[tuple[str, str]] = []
     steps = {r.step for r in records}
     if "initiation" in steps or "initiation_approval" in steps:
