@@ -22,6 +22,10 @@ SUNLIGHT_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres), m
 4. Redaction: `redact()` over generated decisions with resident ID numbers and mobile numbers written the ways
    people write them; throughput in MB/s (UTF-8) against one precompiled regular expression scanning the same texts
    for digit runs (the floor of any detector), and recall on the generated numbers.
+
+`--pages-only` skips redaction and search (load, then pages); `--reuse` measures against the database an earlier
+`--keep` run left instead of creating and loading one (it implies `--keep`): `--reuse --pages-only` times the pages
+alone.
 """
 
 from __future__ import annotations
@@ -669,6 +673,27 @@ def bench_redaction(count: int) -> dict[str, Any]:
 # --- orchestration -------------------------------------------------------------------------------------------------
 
 
+def kept_database(server: str) -> str | None:
+    """The URL of sunlight_bench_portal as an earlier `--keep` run left it, or None when it is missing or empty."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    parts = urllib.parse.urlsplit(server)
+    url = urllib.parse.urlunsplit(parts._replace(path=f"/{DB_NAME}"))
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            row = conn.execute("SELECT count(*) FROM publicity_searchentry").fetchone()
+    except psycopg.Error as exc:
+        print(f"--reuse: no usable {DB_NAME} ({str(exc).strip().splitlines()[0]})")
+        return None
+    if not row or not row[0]:
+        print(f"--reuse: {DB_NAME} holds no published decisions")
+        return None
+    print(f"(reusing {DB_NAME}: {row[0]:,} published decisions)")
+    return url
+
+
 def scratch_database(server: str) -> tuple[str, Callable[[], None]] | None:
     """(Re)create sunlight_bench_portal; its URL and a function that drops it, or None without a server."""
     try:
@@ -706,25 +731,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redaction-docs", type=int, default=3000)
     parser.add_argument("--keep", action="store_true", help="keep the database sunlight_bench_portal afterwards")
     parser.add_argument("--quick", action="store_true", help="--n 20000 --queries 50 --requests 400")
+    parser.add_argument("--pages-only", action="store_true", help="skip redaction and search: load, then pages")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the database an earlier --keep run left (no load; implies --keep)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print the plan of a two-character query")
     args = parser.parse_args(argv)
     if args.quick:
         args.n, args.queries, args.requests, args.redaction_docs = 20_000, 50, 400, 500
     print(f"(CPUs: {os.cpu_count()}, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
 
-    red = bench_redaction(args.redaction_docs)
-    print(f"\nRedaction: {red['docs']:,} generated decisions, {red['mb']:.2f} MB")
-    engine_rate, base_rate = red["mb"] / red["engine_s"], red["mb"] / red["baseline_s"]
-    print(f"  redact()            {engine_rate:8.2f} MB/s")
-    print(f"  baseline regex scan {base_rate:8.2f} MB/s   ratio {engine_rate / base_rate:.3f}")
-    for form, (hit, total) in red["recall"].items():
-        print(f"  recall {form:<22} {hit}/{total} = {hit / total:.3f}")
+    if args.reuse:
+        args.keep = True
+    if not args.pages_only:
+        red = bench_redaction(args.redaction_docs)
+        print(f"\nRedaction: {red['docs']:,} generated decisions, {red['mb']:.2f} MB")
+        engine_rate, base_rate = red["mb"] / red["engine_s"], red["mb"] / red["baseline_s"]
+        print(f"  redact()            {engine_rate:8.2f} MB/s")
+        print(f"  baseline regex scan {base_rate:8.2f} MB/s   ratio {engine_rate / base_rate:.3f}")
+        for form, (hit, total) in red["recall"].items():
+            print(f"  recall {form:<22} {hit}/{total} = {hit / total:.3f}")
 
     server = os.environ.get("SUNLIGHT_BENCH_POSTGRES", DEFAULT_SERVER)
-    scratch = scratch_database(server)
-    if scratch is None:
-        return 0
-    database, drop = scratch
+    if args.reuse:
+        kept = kept_database(server)
+        if kept is None:
+            return 1
+        database, drop = kept, (lambda: None)
+    else:
+        scratch = scratch_database(server)
+        if scratch is None:
+            return 0
+        database, drop = scratch
     var_dir = tempfile.mkdtemp(prefix="sunlight-bench-portal-")
     os.environ.update(DATABASE_URL=database, SUNLIGHT_VAR_DIR=var_dir, DJANGO_SETTINGS_MODULE="sunlight.settings")
     try:
@@ -733,38 +771,46 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)
-        agencies, user = setup_org()
-        print(f"\nLoading {args.n:,} published decisions into {DB_NAME} ...", flush=True)
-        t0 = time.perf_counter()
-        timings = load(args.n, agencies, user)
-        from django.db import connection
+        if args.reuse:
+            from sunlight.org.models import Agency
 
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_size_pretty(pg_total_relation_size('publicity_searchentry')), "
-                "pg_size_pretty(pg_relation_size('publicity_se_text_trgm')), "
-                "pg_size_pretty(pg_relation_size('publicity_se_bigrams')), pg_size_pretty(pg_database_size(%s))",
-                [DB_NAME],
-            )
-            sizes = cursor.fetchone()
-        print(
-            f"  {time.perf_counter() - t0:.0f} s (generate {timings['generate']:.0f} s, COPY {timings['copy']:.0f} s, "
-            f"GIN indexes {timings['index']:.0f} s, analyse {timings['analyze']:.0f} s); search table {sizes[0]}, "
-            f"trigram index {sizes[1]}, bigram index {sizes[2]}, database {sizes[3]}"
-        )
+            agencies = list(Agency.objects.select_related("region").order_by("id"))
+        else:
+            call_command("migrate", verbosity=0)
+            agencies, user = setup_org()
+            print(f"\nLoading {args.n:,} published decisions into {DB_NAME} ...", flush=True)
+            t0 = time.perf_counter()
+            timings = load(args.n, agencies, user)
+            from django.db import connection
 
-        print(f"\nSearch ({args.queries} calls each, interleaved; count capped at 10,000 + first page of 20):")
-        results = bench_search(agencies, args.queries, args.verbose)
-        baseline_p95 = percentile(dict(results)["baseline: agency, no query"], 95)
-        print(f"  {'query':<28} {'p50':>11} {'p95':>11} {'max':>11}   p95 / baseline p95")
-        for name, values in results:
-            p95 = percentile(values, 95)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_size_pretty(pg_total_relation_size('publicity_searchentry')), "
+                    "pg_size_pretty(pg_relation_size('publicity_se_text_trgm')), "
+                    "pg_size_pretty(pg_relation_size('publicity_se_bigrams')), pg_size_pretty(pg_database_size(%s))",
+                    [DB_NAME],
+                )
+                sizes = cursor.fetchone()
             print(
-                f"  {name:<28} {ms(statistics.median(values))} {ms(p95)} {ms(max(values))}   {p95 / baseline_p95:6.2f}"
+                f"  {time.perf_counter() - t0:.0f} s (generate {timings['generate']:.0f} s, "
+                f"COPY {timings['copy']:.0f} s, GIN indexes {timings['index']:.0f} s, "
+                f"analyse {timings['analyze']:.0f} s); search table {sizes[0]}, trigram index {sizes[1]}, "
+                f"bigram index {sizes[2]}, database {sizes[3]}"
             )
-        target = percentile(dict(results)["2 chars + agency"], 95)
-        print(f"  two characters + agency: p95 {target * 1000:.1f} ms (target < 200 ms at 1,000,000 rows)")
+
+        if not args.pages_only:
+            print(f"\nSearch ({args.queries} calls each, interleaved; count capped at 10,000 + first page of 20):")
+            results = bench_search(agencies, args.queries, args.verbose)
+            baseline_p95 = percentile(dict(results)["baseline: agency, no query"], 95)
+            print(f"  {'query':<28} {'p50':>11} {'p95':>11} {'max':>11}   p95 / baseline p95")
+            for name, values in results:
+                p95 = percentile(values, 95)
+                print(
+                    f"  {name:<28} {ms(statistics.median(values))} {ms(p95)} {ms(max(values))}   "
+                    f"{p95 / baseline_p95:6.2f}"
+                )
+            target = percentile(dict(results)["2 chars + agency"], 95)
+            print(f"  two characters + agency: p95 {target * 1000:.1f} ms (target < 200 ms at 1,000,000 rows)")
 
         print(f"\nPages (gunicorn, {args.workers} sync workers, {args.threads} client threads, best of 3 rounds):")
         rates = bench_pages(database, var_dir, args.requests, args.workers, args.threads)

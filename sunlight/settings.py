@@ -92,6 +92,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Local memory per process, nothing to run beside the application. "default" holds the portal's header and footer
+# (rendered once per language and section); "decision_pages" the last rendered page of each public decision with the
+# state it showed, served only while the database still says that state (sunlight/publicity/page_cache.py): about
+# 5 KB each, so at most ~25 MB per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sunlight-default"},
+    "decision_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sunlight-decision-pages",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 

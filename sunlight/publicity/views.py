@@ -2,25 +2,31 @@
 
 Nothing here reads the unredacted source: pages render the version in force or the search index. Drafts are 404;
 a withdrawn decision shows only its withdrawal notice; an expired one answers 410 with a notice (PUB-6, PUB-7).
-Published decisions appear at once: no page here is cached (PUB-12).
+Published decisions appear at once (PUB-12): no page here may be cached by browsers or proxies, and each request
+reads the publication's state from the database. The server keeps a decision's rendered page with the state it
+showed, and serves it only while the publication is still in that state (page_cache).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections.abc import Iterator
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO, StringIO
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,9 +35,10 @@ from sunlight.core.errors import NotFound, ServiceError
 from sunlight.org.choices import ActionType
 from sunlight.org.selectors import public_agencies
 
-from . import records, selectors
+from . import page_cache, records, selectors
 from .choices import EXPORT_MAX_ROWS, PublicationKind, PublicationStatus, SortOrder
 from .forms import CorrectionForm, search_params
+from .models import Publication
 from .search import export_rows, search
 from .services import EvidenceUpload, correction_request_submit
 
@@ -96,8 +103,17 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    """One decision at its stable address; a withdrawal notice once withdrawn; 410 once its five years are over."""
-    publication = _public(public_id)
+    """One decision at its stable address; a withdrawal notice once withdrawn; 410 once its five years are over.
+
+    The publication's status, version in force and displayed fields are read on every request (one query), so a
+    withdrawal, an update or an expiry shows at once; the page comes from the cache when it was rendered for exactly
+    that state (page_cache), and is rendered otherwise."""
+    entry = page_cache.cached(public_id)
+    try:
+        # Without a cached page, the version in force comes in the same query: the page will be rendered.
+        publication = selectors.public_decision(public_id, with_version=entry is None)
+    except NotFound as exc:
+        raise Http404 from exc
     context: dict[str, Any] = {"publication": publication}
     if publication.status == PublicationStatus.EXPIRED:
         return render(request, "publicity/decision_gone.html", context, status=410)
@@ -105,16 +121,69 @@ def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         context["withdrawal"] = selectors.latest_withdrawal(publication)
         context["verify_url"] = reverse("publicity:decision_verify", args=[publication.public_id])
         return render(request, "publicity/decision_withdrawn.html", context)
+    return HttpResponse(page_cache.decision_page(publication, entry, lambda: _decision_text(publication)))
+
+
+def _decision_text(publication: Any) -> tuple[str, str]:
+    """A published decision's title and text (its version in force and, once updated, the history of its versions),
+    rendered without the request so that it can be served to everyone (page_cache)."""
     version = publication.current_version
-    context.update(
-        {
-            "version": version,
-            "fields": selectors.public_fields(version),
-            "history": selectors.public_history(publication) if version.number > 1 else [version],
-            "verify_url": reverse("publicity:decision_verify", args=[publication.public_id]),
-        }
-    )
-    return render(request, "publicity/decision_detail.html", context)
+    context = {
+        "publication": publication,
+        "version": version,
+        "action_type": _display("action_type", publication.action_type),
+        "kind": _display("kind", publication.kind),
+        "texts": [
+            (name, label, text)
+            for name, label, text in selectors.public_fields(version)
+            if name not in ("title", "party") and text
+        ],
+        "history": selectors.public_history(publication) if version.number > 1 else [version],
+        "urls": decision_urls(publication.public_id),
+        "dates": {
+            "decided_on": _day(publication.decided_on),
+            "first_published_at": _day(publication.first_published_at),
+            "expires_on": _day(publication.expires_on),
+        },
+    }
+    return version.field("title"), render_to_string("publicity/partials/decision.html", context)
+
+
+def _day(value: date | None) -> str:
+    """What `{{ value|date:"Y年n月j日" }}` shows (for a moment: its day in the current time zone), without the general
+    date formatter, which costs more than the rest of the line."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.year:04d}年{value.month}月{value.day}日"
+
+
+@lru_cache(maxsize=4)
+def _choices(name: str) -> dict[Any, Any]:
+    return dict(Publication._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+
+
+def _display(name: str, value: Any) -> str:
+    """What `publication.get_<name>_display()` gives, without rebuilding the field's choices on every call."""
+    return str(_choices(name).get(value, value))
+
+
+_ANY_ID = uuid.UUID(int=0)
+DECISION_URL_NAMES = ("decision_verify", "decision_qr", "decision_record", "correction_new")
+
+
+@lru_cache(maxsize=16)
+def _url_patterns(script_prefix: str, urlconf: Any) -> dict[str, str]:
+    return {name: reverse(f"publicity:{name}", args=[_ANY_ID]) for name in DECISION_URL_NAMES}
+
+
+def decision_urls(public_id: uuid.UUID) -> dict[str, str]:
+    """The addresses of a decision's pages, as `reverse()` gives them: reversed once per process (and address prefix)
+    for a placeholder id, then filled in."""
+    placeholder, actual = str(_ANY_ID), str(public_id)
+    patterns = _url_patterns(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return {name: url.replace(placeholder, actual) for name, url in patterns.items()}
 
 
 def decision_qr(request: HttpRequest, public_id: str) -> HttpResponse:
