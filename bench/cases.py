@@ -48,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import _scratch as scratch
 import psycopg
 
 from sunlight.evidence.tests.live import LiveServer, TusClient
@@ -65,29 +66,6 @@ STEPS = (
     "execution",
     "closure",
 )
-
-
-# --- database ------------------------------------------------------------------------------------------------------
-
-
-def _admin_url() -> str:
-    return os.environ.get("SUNLIGHT_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def _db_url(admin_url: str) -> str:
-    parts = urllib.parse.urlsplit(admin_url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-
-
-def _create_db(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _drop_db(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 # --- preload -------------------------------------------------------------------------------------------------------
@@ -406,20 +384,6 @@ class Driver(threading.Thread):
 # --- figures -------------------------------------------------------------------------------------------------------
 
 
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile, in milliseconds."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index] * 1000
-
-
-def row(label: str, values: list[float], base: float, target: str = "") -> str:
-    p50, p95 = pct(values, 50), pct(values, 95)
-    return f"{label:<34}{len(values):>7}{p50:>10.1f}{p95:>10.1f}{p95 / base:>9.1f}x  {target}"
-
-
 def list_reads(server: LiveServer, rounds: int) -> dict[str, list[float]]:
     """The county list as the justice supervisor, with the baseline interleaved (one request at a time)."""
     supervisor = Api(server, "supervisor")
@@ -460,12 +424,14 @@ def main() -> int:
     if args.quick:
         args.preload, args.cases, args.list_rounds = min(args.preload, 10_000), min(args.cases, 100), 25
 
-    admin_url = _admin_url()
+    admin_url = scratch.admin_url()
     work = Path(tempfile.mkdtemp(prefix="sunlight-bench-cases-"))
-    server = LiveServer(work / "site", database_url=_db_url(admin_url), extra_env={"SUNLIGHT_DB_CONN_MAX_AGE": "60"})
+    server = LiveServer(
+        work / "site", database_url=scratch.db_url(admin_url, DB_NAME), extra_env={"SUNLIGHT_DB_CONN_MAX_AGE": "60"}
+    )
     (work / "site" / "var").mkdir(parents=True)
     try:
-        _create_db(admin_url)
+        scratch.create_db(admin_url, DB_NAME)
     except psycopg.OperationalError as exc:
         print(f"no PostgreSQL server at {admin_url}: {exc}")
         return 1
@@ -474,17 +440,9 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.core.management import call_command
         from django.db import connections
 
-        from sunlight.org.demo import load_demo
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        print(f"migrated in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        load_demo()
-        print(f"demo county loaded in {time.perf_counter() - started:.1f} s")
+        scratch.migrate_and_load_demo()
         loaded = preload(args.preload)
         print(f"preloaded {loaded['cases']:,} cases over {loaded['agencies']} agencies in {loaded['seconds']:.1f} s")
         with connections["default"].cursor() as cursor:
@@ -515,8 +473,8 @@ def main() -> int:
         listed = list_reads(server, args.list_rounds)
         load = os.getloadavg()
 
-        base = pct(times["baseline"], 95)
-        base_list = pct(listed["baseline (list)"], 95)
+        base = scratch.pct(times["baseline"], 95)
+        base_list = scratch.pct(listed["baseline (list)"], 95)
         done = len(times["closure"])
         print()
         print(
@@ -527,14 +485,18 @@ def main() -> int:
         print(f"load average at the end: {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} on {os.cpu_count()} CPUs")
         print()
         print(f"{'request':<34}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'p95/base':>10}")
-        print(row("baseline GET /org/me (driving)", times["baseline"], base))
+        print(scratch.row("baseline GET /org/me (driving)", times["baseline"], base))
         for step in STEPS:
-            print(row(f"step: {step}", times[step], base, "target p95 < 150 ms"))
+            print(scratch.row(f"step: {step}", times[step], base, "target p95 < 150 ms"))
         every = [t for step in STEPS for t in times[step]]
-        print(row("all steps", every, base))
-        print(row("baseline GET /org/me (list)", listed["baseline (list)"], base_list))
+        print(scratch.row("all steps", every, base))
+        print(scratch.row("baseline GET /org/me (list)", listed["baseline (list)"], base_list))
         for label in ("list: first page", "list: page 100", "list: status=open", "list: q=食品"):
-            print(row(label, listed[label], base_list, "target p95 < 200 ms" if label.endswith("first page") else ""))
+            print(
+                scratch.row(
+                    label, listed[label], base_list, "target p95 < 200 ms" if label.endswith("first page") else ""
+                )
+            )
         for line in errors[:10]:
             print("refused:", line)
         if errors:
@@ -553,7 +515,7 @@ def main() -> int:
         except Exception:
             pass
         if not args.keep:
-            _drop_db(admin_url)
+            scratch.drop_db(admin_url, DB_NAME)
         shutil.rmtree(work, ignore_errors=True)
 
 

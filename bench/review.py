@@ -41,7 +41,6 @@ import shutil
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -49,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import _scratch as scratch
 import psycopg
 
 from sunlight.evidence.tests.live import LiveServer, TusClient
@@ -57,44 +57,11 @@ DB_NAME = "sunlight_bench_review"
 PASSWORD = "Sunlight@2026"
 
 
-# --- database ------------------------------------------------------------------------------------------------------
-
-
-def _admin_url() -> str:
-    return os.environ.get("SUNLIGHT_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def _db_url(admin_url: str) -> str:
-    parts = urllib.parse.urlsplit(admin_url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{DB_NAME}"))
-
-
-def _create_db(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
-def _drop_db(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
 # --- figures -------------------------------------------------------------------------------------------------------
 
 
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile, in milliseconds."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index] * 1000
-
-
-def row(label: str, values: list[float], base: float, target: str = "") -> str:
-    p50, p95 = pct(values, 50), pct(values, 95)
-    return f"{label:<40}{len(values):>6}{p50:>10.1f}{p95:>10.1f}{p95 / base:>9.1f}x  {target}"
+def _row(label: str, values: list[float], base: float, target: str = "") -> str:
+    return scratch.row(label, values, base, target, width=40)
 
 
 # --- 1. the pre-checks of a case with many records -----------------------------------------------------------------
@@ -424,12 +391,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     args = parser.parse_args()
 
-    admin_url = _admin_url()
+    admin_url = scratch.admin_url()
     work = Path(tempfile.mkdtemp(prefix="sunlight-bench-review-"))
-    server = LiveServer(work / "site", database_url=_db_url(admin_url), extra_env={"SUNLIGHT_DB_CONN_MAX_AGE": "60"})
+    server = LiveServer(
+        work / "site", database_url=scratch.db_url(admin_url, DB_NAME), extra_env={"SUNLIGHT_DB_CONN_MAX_AGE": "60"}
+    )
     (work / "site" / "var").mkdir(parents=True)
     try:
-        _create_db(admin_url)
+        scratch.create_db(admin_url, DB_NAME)
     except psycopg.OperationalError as exc:
         print(f"no PostgreSQL server at {admin_url}: {exc}")
         return 1
@@ -438,17 +407,9 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.core.management import call_command
         from django.db import connections
 
-        from sunlight.org.demo import load_demo
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        print(f"migrated in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        load_demo()
-        print(f"demo county loaded in {time.perf_counter() - started:.1f} s")
+        scratch.migrate_and_load_demo()
 
         started = time.perf_counter()
         case, draft = big_case(args.records)
@@ -480,14 +441,14 @@ def main() -> int:
             f"queue: {Review.objects.count():,} reviews, {open_count:,} open, {int(queue['rows'][0])} rows a page"
         )
         print()
-        print(f"{'measurement':<40}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p95/base':>10}")
-        base = pct(pre["baseline"], 95)
-        print(row("baseline: fetch the case's records", pre["baseline"], base))
-        print(row("precheck_case (8 points)", pre["prechecks"], base, "target p95 < 50 ms"))
-        base = pct(queue["baseline GET /accounts/password/"], 95)
-        print(row("baseline GET /accounts/password/", queue["baseline GET /accounts/password/"], base))
+        print(f"{'measurement':<40}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'p95/base':>10}")
+        base = scratch.pct(pre["baseline"], 95)
+        print(_row("baseline: fetch the case's records", pre["baseline"], base))
+        print(_row("precheck_case (8 points)", pre["prechecks"], base, "target p95 < 50 ms"))
+        base = scratch.pct(queue["baseline GET /accounts/password/"], 95)
+        print(_row("baseline GET /accounts/password/", queue["baseline GET /accounts/password/"], base))
         for label in [k for k in queue if k.startswith("queue:")]:
-            print(row(label, queue[label], base, "target p95 < 150 ms" if label.endswith("first page") else ""))
+            print(_row(label, queue[label], base, "target p95 < 150 ms" if label.endswith("first page") else ""))
         return 0
     finally:
         server.stop()
@@ -498,7 +459,7 @@ def main() -> int:
         except Exception:
             pass
         if not args.keep:
-            _drop_db(admin_url)
+            scratch.drop_db(admin_url, DB_NAME)
         shutil.rmtree(work, ignore_errors=True)
 
 
