@@ -19,6 +19,7 @@ from sunlight.org.models import Agency, User
 
 from .checks import StepInput
 from .models import Case
+from .publication import publication_of
 from .services import case_create, case_step_record
 
 PLACE = "临泉县城关街道人民路88号"
@@ -261,13 +262,12 @@ def load_cases_demo(*, now: datetime | None = None) -> int:
 
 def _publish_demo_decision(case: Case) -> None:
     """The legal reviewer confirms the decision's proposed redaction, as a person would in 信息公示 (PUB-4, PUB-5)."""
-    from sunlight.publicity.models import Publication
     from sunlight.publicity.services import publication_confirm, review_token_of
 
     reviewer = User.objects.filter(username="reviewer").first()
     decided = case.records.filter(step="onsite_decision").first()
     if reviewer is None or decided is None:
         return
-    publication = Publication.objects.filter(source_type="case_record", source_id=str(decided.public_id)).first()
+    publication = publication_of(decided)
     if publication is not None:
         publication_confirm(publication=publication, review_token=review_token_of(publication), acting_user=reviewer)

@@ -12,6 +12,7 @@ from .models import Case, CaseRecord
 from .workflow import step_name
 
 KINDS = {"result": "inspection_result", "handling": "execution"}
+SOURCE_TYPE = "case_record"  # how the publicity app knows a case record as the source of a publication
 
 
 def publish_draft(*, case: Case, record: CaseRecord, acting_user: Any, now: datetime) -> Any:
@@ -33,7 +34,7 @@ def publish_draft(*, case: Case, record: CaseRecord, acting_user: Any, now: date
         if part
     )
     return publication_draft_create(
-        source_type="case_record",
+        source_type=SOURCE_TYPE,
         source_id=str(record.public_id),
         agency=case.agency,
         action_type=case.action_type,
@@ -51,6 +52,13 @@ def publish_draft(*, case: Case, record: CaseRecord, acting_user: Any, now: date
         acting_user=acting_user,
         now=now,
     )
+
+
+def publication_of(record: CaseRecord) -> Any:
+    """The publication created from a decision record (None when the record yielded none)."""
+    from sunlight.publicity.models import Publication
+
+    return Publication.objects.filter(source_type=SOURCE_TYPE, source_id=str(record.public_id)).first()
 
 
 def result_text(case: Case, record: CaseRecord) -> str:
