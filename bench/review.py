@@ -24,8 +24,8 @@ What it does, in order:
    port of 127.0.0.1, logs in as the demo reviewer 周婷 (password Sunlight@2026) and reads the queue page
    `/workbench/review/` (first page, a deep page, `mine`, the approved ones) `--rounds` times each, interleaved with the
    baseline: a trivial authenticated page on the same server (`/accounts/password/`, the password form);
-6. prints p50/p95 and the ratios (p95 / baseline p95), then stops the server and drops the database (`--keep` keeps
-   it).
+6. prints p50/p95 and the ratios (p95 / baseline p95) and the number of queries a pre-check run makes, then stops
+   the server and drops the database (`--keep` keeps it).
 
 Targets: pre-checks p95 < 50 ms for a case with 200 records; queue page p95 < 150 ms with 10,000 reviews. Nothing
 is asserted; the ratios are what to compare between versions. The load average is printed with the figures.
@@ -153,7 +153,10 @@ def big_case(records: int) -> tuple[Any, dict[str, Any]]:
 
 
 def time_prechecks(case: Any, draft: dict[str, Any], rounds: int) -> dict[str, list[float]]:
-    """`precheck_case` against fetching the records once, alternately, `rounds` times each."""
+    """`precheck_case` against fetching the records once, alternately, `rounds` times each; and the queries of one
+    run (a figure that, unlike the times, does not depend on what else the machine is doing)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from sunlight.review.prechecks import precheck_case
@@ -162,6 +165,8 @@ def time_prechecks(case: Any, draft: dict[str, Any], rounds: int) -> dict[str, l
     full = _draft_with_check(case, draft, timezone.now())
     times: dict[str, list[float]] = defaultdict(list)
     checks = precheck_case(case=case, draft=full)  # warm: imports, catalog caches
+    with CaptureQueriesContext(connection) as run:
+        precheck_case(case=case, draft=full)
     for _ in range(rounds):
         started = time.perf_counter()
         rows = list(case.records.order_by("seq"))
@@ -171,6 +176,7 @@ def time_prechecks(case: Any, draft: dict[str, Any], rounds: int) -> dict[str, l
         times["prechecks"].append(time.perf_counter() - started)
     times["records"] = [float(len(rows))]
     times["flagged"] = [float(sum(1 for c in checks if not c.ok))]
+    times["queries"] = [float(len(run))]
     return times
 
 
@@ -437,7 +443,8 @@ def main() -> int:
         print()
         print(f"load average at the end: {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} on {os.cpu_count()} CPUs")
         print(
-            f"pre-checks: {int(pre['records'][0])} records, {int(pre['flagged'][0])} of 8 points flagged; "
+            f"pre-checks: {int(pre['records'][0])} records, {int(pre['flagged'][0])} of 8 points flagged, "
+            f"{int(pre['queries'][0])} queries a run; "
             f"queue: {Review.objects.count():,} reviews, {open_count:,} open, {int(queue['rows'][0])} rows a page"
         )
         print()

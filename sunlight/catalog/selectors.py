@@ -6,24 +6,31 @@
   benchmark for its circumstance, and if not, reasons are required.
 - `major_rules_met(*, agency, facts, on)` — REV-1: every major-decision rule a case meets, with the reason in words.
 - `av_requirement(*, agency, action_type, step, on)` — REC-5: "continuous", "appropriate" or None.
+
+For a run that asks the same about many days (a case's pre-checks), `ItemVersionsInForce` reads an item's versions
+once, `av_items_by_day` reads the AV items once for all the days, and `cited_articles` says in one query whether
+each article a version cites is in force.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunlight.core.errors import NotFound
 from sunlight.org.selectors import agencies_visible_to
 
-from .choices import CatalogKind, FlagStatus, VersionStatus, strongest_av
+from .choices import AmendmentKind, CatalogKind, FlagStatus, VersionStatus, strongest_av
 from .models import (
+    ArticleText,
     AvItemVersion,
     Benchmark,
     BenchmarkVersion,
@@ -32,19 +39,24 @@ from .models import (
     InspectionItemVersion,
     ItemVersion,
     Law,
+    LawAmendment,
     MajorRuleVersion,
 )
 from .rules import BenchmarkCheck, CaseFacts, MajorReason, ProposedPenalty, RuleSpec, check_penalty, rules_met
-from .versioning import current_version, current_versions, levels_of, scheduled_versions, spec_for
+from .versioning import current_version, current_versions, in_force_among, levels_of, scheduled_versions, spec_for
 from .workflows import av_floor
 
 __all__ = [
     "BenchmarkCheck",
     "CaseFacts",
+    "CitedArticle",
+    "ItemVersionsInForce",
     "MajorReason",
     "ProposedPenalty",
+    "av_items_by_day",
     "av_requirement",
     "benchmark_check",
+    "cited_articles",
     "major_rules_met",
     "unit_holds_item",
 ]
@@ -65,13 +77,78 @@ def _day(on: date | datetime | None) -> date:
 def unit_holds_item(*, unit: Any, item: EnforcementItem, on: date | datetime) -> bool:
     """DIS-3: True when, on that day, the item's version in force names the unit as handling unit or among the units
     that hold the power. False for a unit of another agency, an item not (yet or any longer) in force, or an abolished
-    item."""
-    if unit is None or not isinstance(item, EnforcementItem) or unit.agency_id != item.agency_id:
-        return False
-    version = current_version(CatalogKind.ITEM, item, on=_day(on))
-    if version is None:
-        return False
-    return version.handling_unit_id == unit.pk or version.holding_units.filter(pk=unit.pk).exists()
+    item. (The rule lives in `ItemVersionsInForce`, so that a run asking about many days answers the same.)"""
+    return ItemVersionsInForce().unit_holds_item(unit=unit, item=item, on=on)
+
+
+class ItemVersionsInForce:
+    """Enforcement items' versions in force, for a run that asks about the same item on several days — a case's
+    pre-checks ask for the decision day (competence, law) and for each record's day (DIS-3 in `may_act`).
+
+    Each item's published versions are read in one query when the item is first asked about, and the version in
+    force on a day is picked from them by the rule of `current_version` (the highest-numbered one whose effective
+    date has come; none when it abolishes the item); the units holding a version are read once, when first needed.
+    So the run reads an item a fixed number of times whatever the days. The rows are read once: use one per run,
+    not across writes.
+    """
+
+    def __init__(self) -> None:
+        self._versions: dict[int, list[ItemVersion]] = {}  # item pk → published versions, highest number first
+        self._holding: dict[int, set[int]] = {}  # version pk → pks of the units holding the power
+
+    def version_on(self, *, item: EnforcementItem, on: date) -> ItemVersion | None:
+        """What `current_version(CatalogKind.ITEM, item, on=on)` answers."""
+        versions = self._versions.get(item.pk)
+        if versions is None:
+            published = ItemVersion.objects.filter(entry=item, status=VersionStatus.PUBLISHED).order_by("-number")
+            versions = self._versions[item.pk] = list(published)
+        version = in_force_among(versions, on=on)
+        return None if version is None or version.abolished else version
+
+    def unit_holds_item(self, *, unit: Any, item: EnforcementItem, on: date | datetime) -> bool:
+        """What `unit_holds_item` answers (DIS-3; the same arguments)."""
+        if unit is None or not isinstance(item, EnforcementItem) or unit.agency_id != item.agency_id:
+            return False
+        version = self.version_on(item=item, on=_day(on))
+        if version is None:
+            return False
+        if version.handling_unit_id == unit.pk:
+            return True
+        if version.pk not in self._holding:
+            self._holding[version.pk] = set(version.holding_units.values_list("pk", flat=True))
+        return unit.pk in self._holding[version.pk]
+
+
+@dataclass(frozen=True)
+class CitedArticle:
+    """An article a catalog version cites, and whether it is in force on the day asked about."""
+
+    citation: str
+    in_force: bool
+
+
+def cited_articles(*, version: Any, on: date) -> list[CitedArticle]:
+    """The articles a catalog version cites, in the catalog's order (law title, number), each with whether it is in
+    force on `on`: it has a wording by then (`Article.text_on`), not a deleted one, and its law's repeal (the first,
+    as `Law.repealed_on`) has not taken effect by then. One query for all the articles — the wording and the repeal
+    date come as subqueries — instead of one per article and one per law."""
+    wording = ArticleText.objects.filter(article=OuterRef("pk"), effective_from__lte=on).order_by(
+        "-effective_from", "-id"
+    )
+    repeal = LawAmendment.objects.filter(law=OuterRef("law_id"), kind=AmendmentKind.REPEAL).order_by("effective_from")
+    articles = version.articles.select_related("law").annotate(
+        wording_repealed=Subquery(wording.values("repealed")[:1]),
+        law_repealed_on=Subquery(repeal.values("effective_from")[:1]),
+    )
+    return [
+        CitedArticle(
+            citation=article.citation,
+            in_force=article.wording_repealed is not None
+            and not article.wording_repealed
+            and (article.law_repealed_on is None or article.law_repealed_on > on),
+        )
+        for article in articles
+    ]
 
 
 def items_held_by(*, unit: Any, on: date | datetime | None = None) -> list[ItemVersion]:
@@ -132,6 +209,50 @@ def av_requirement(*, agency: Any, action_type: str, step: str, on: date | datet
     )
     best = strongest_av(av_floor(action_type, step), *versions.values_list("requirement", flat=True))
     return None if best is None else str(best)
+
+
+class _AvVersion(NamedTuple):
+    """The fields of a published AV version that `av_items_by_day` reads."""
+
+    effective_from: date
+    abolished: bool
+    action_type: str
+    step: str
+    requirement: str
+
+
+def av_items_by_day(*, agency: Any, action_type: str, days: Iterable[date]) -> dict[date, dict[str, str]]:
+    """REC-5 for many days at once (a case's records): for each day, step code → the strongest requirement of the
+    agency's AV items in force that day for the action type — the catalog's part of `av_requirement`, without the
+    legal floor, keyed by the code an item names (a step, or a variant such as `service.lodged`).
+
+    One query whatever the days: the agency's published AV versions up to the last day; the version in force per
+    item and day is picked from them by the rule of `current_versions` (the highest-numbered one whose effective date
+    has come, left out when it abolishes the item), and only then matched against the action type, which a later
+    version may change."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
+    rows = (
+        AvItemVersion.objects.filter(
+            entry__agency=agency, status=VersionStatus.PUBLISHED, effective_from__lte=wanted[-1]
+        )
+        .order_by("entry_id", "-number")
+        .values_list("entry_id", "effective_from", "abolished", "action_type", "step", "requirement")
+    )
+    by_item: dict[int, list[_AvVersion]] = {}
+    for entry_id, effective_from, abolished, version_action_type, step, requirement in rows:
+        version = _AvVersion(effective_from, abolished, version_action_type, step, requirement)
+        by_item.setdefault(entry_id, []).append(version)
+    tables: dict[date, dict[str, str]] = {}
+    for day in wanted:
+        table = tables[day] = {}
+        for versions in by_item.values():
+            in_force = in_force_among(versions, on=day)
+            if in_force is None or in_force.abolished or in_force.action_type != action_type:
+                continue
+            table[in_force.step] = strongest_av(table.get(in_force.step), in_force.requirement) or in_force.requirement
+    return tables
 
 
 # --- workbench selectors -------------------------------------------------------------------------------------------

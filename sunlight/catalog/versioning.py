@@ -8,10 +8,11 @@ in ledger payloads, for "nothing changed" comparisons and by the Excel export.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
@@ -279,6 +280,20 @@ def scheduled_versions(kind: str, *, on: date, agency: Any = None) -> QuerySet[A
     if agency is not None:
         qs = qs.filter(entry__agency=agency)
     return qs.select_related("entry", "entry__agency").order_by("effective_from", "entry__code")
+
+
+class _Dated(Protocol):
+    @property
+    def effective_from(self) -> date: ...
+
+
+_V = TypeVar("_V", bound=_Dated)
+
+
+def in_force_among(versions: Iterable[_V], *, on: date) -> _V | None:
+    """The rule of `current_version(s)` over an entry's published versions already read, highest number first: the
+    first whose effective date has come (abolishing or not; the caller decides what an abolition means)."""
+    return next((version for version in versions if version.effective_from <= on), None)
 
 
 def current_version(kind: str, entry: Any, *, on: date) -> Any:

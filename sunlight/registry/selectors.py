@@ -226,6 +226,12 @@ def certificate_problems(
     return problems
 
 
+class HoldsItem(Protocol):
+    """A DIS-3 answer with the signature of the catalog's `unit_holds_item`: may the unit handle the item that day?"""
+
+    def __call__(self, *, unit: Any, item: Any, on: date) -> bool: ...
+
+
 class _Lookups(Protocol):
     """What the `may_act` rule reads: about the person, the catalog (DIS-3) and region names. `_Queries` reads each
     from the database when the rule asks (one `may_act` call); `MayActBatch` answers from rows loaded once for many
@@ -409,9 +415,13 @@ class MayActBatch:
     each distinct (person, item, category, region, day) question once. People not named up front are loaded (in one
     go) when first asked about. The rows, roles included, are read from the database when the batch first needs them
     and not again: use one batch per run, not across writes.
+
+    `unit_holds_item`, when given, answers DIS-3 instead of the catalog's function of that name (with the same
+    keyword arguments `unit`, `item`, `on`): a run that reads the catalog itself (the pre-checks'
+    `ItemVersionsInForce`) passes its own, so that the item is read once for the batch and the run's other checks.
     """
 
-    def __init__(self, *, users: Iterable[Any] = ()) -> None:
+    def __init__(self, *, users: Iterable[Any] = (), unit_holds_item: HoldsItem | None = None) -> None:
         self.people: dict[str, User] = {}
         self._waiting: set[Any] = set()
         self._loaded: set[Any] = set()
@@ -425,13 +435,15 @@ class MayActBatch:
         self._holds: dict[tuple[Any, Any, date], bool] = {}
         self._answers: dict[tuple[Any, ...], Eligibility] = {}
         self._kept: list[Any] = []
+        self._holds_item = unit_holds_item
         self._add(users)
 
     @classmethod
-    def for_public_ids(cls, *, public_ids: Iterable[str]) -> MayActBatch:
+    def for_public_ids(cls, *, public_ids: Iterable[str], unit_holds_item: HoldsItem | None = None) -> MayActBatch:
         """A batch for the people with these public ids (as case records name them): `people` maps each id found to
-        the account, read in one query together with whether the person is an auxiliary."""
-        batch = cls()
+        the account, read in one query together with whether the person is an auxiliary. `unit_holds_item`: as for
+        the constructor."""
+        batch = cls(unit_holds_item=unit_holds_item)
         ids = set(public_ids)
         if ids:
             for user in User.objects.filter(public_id__in=ids).annotate(registry_is_auxiliary=_is_auxiliary()):
@@ -477,7 +489,10 @@ class MayActBatch:
         key = (_object_key(unit), _object_key(item), day)
         if key not in self._holds:
             self._kept.append(unit)
-            self._holds[key] = _Queries().unit_holds_item(unit=unit, item=item, day=day)
+            if self._holds_item is None:
+                self._holds[key] = _Queries().unit_holds_item(unit=unit, item=item, day=day)
+            else:
+                self._holds[key] = self._holds_item(unit=unit, item=item, on=day)
         return self._holds[key]
 
     def region_names(self, codes: set[str]) -> Mapping[str, str]:

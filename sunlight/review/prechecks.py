@@ -3,27 +3,31 @@
 Every check reads what the case recorded and returns a `Check`: its point (competence, officers, evidence,
 procedure, law, discretion, documents, crime), whether it passed, what was found, and the records it looked at.
 They only read; `precheck_case` runs them all with one pass over the records, read once with what the checks
-derive from each (label, local day, linked AV records). The number of queries grows neither with the records nor
-with the officers: eligibility comes from one `MayActBatch` per run (people read once, one answer per distinct
-person and day); only the AV requirements and the catalog's DIS-3 answer cost a query per distinct day of the records.
+derive from each (label, local day, linked AV records). The number of queries grows neither with the records, nor
+with the officers, nor with the days the records fall on: eligibility comes from one `MayActBatch` per run (people
+read once, one answer per distinct person and day); the case's item is read once per run (`ItemVersionsInForce`)
+for competence, the law and DIS-3 on every record's day; the AV items are read once for all the days
+(`av_items_by_day`); and whether the cited articles are in force is one query (`cited_articles`).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunlight.cases.checks import as_int
-from sunlight.cases.models import Case, RecordAV
+from sunlight.cases.models import Case
 from sunlight.cases.steps import spec_for
 from sunlight.cases.workflow import step_name
-from sunlight.catalog.choices import CatalogKind, strongest_av
-from sunlight.catalog.selectors import unit_holds_item
-from sunlight.catalog.versioning import current_version, current_versions
+from sunlight.catalog.choices import strongest_av
+from sunlight.catalog.selectors import ItemVersionsInForce, av_items_by_day, cited_articles
 from sunlight.catalog.workflows import av_floor
 from sunlight.core.models import Deadline
 from sunlight.registry.selectors import MayActBatch
@@ -52,7 +56,8 @@ class Check:
 
 class RecordRow(NamedTuple):
     """A case record as the checks read it: the fields they use, its local day, how findings name it, and the
-    titles of the AV records linked to it. A check that needs another field adds it here."""
+    titles of the AV records linked to it. A check that needs another field adds it here. Records with the same
+    officers (or rights) share one decoded list: the checks only read them."""
 
     pk: int
     seq: int
@@ -66,34 +71,50 @@ class RecordRow(NamedTuple):
 
 
 def case_records(case: Case) -> list[RecordRow]:
-    """The case's records in order, read once for all the checks (two queries whatever their number)."""
-    av_titles: dict[int, list[str]] = {}
-    links = RecordAV.objects.filter(record__case=case).order_by("record_id", "pk")
-    for record_id, title in links.values_list("record_id", "av_record__title"):
-        av_titles.setdefault(record_id, []).append(title)
+    """The case's records in order, read once for all the checks: one query whatever their number, each record's
+    linked AV records joined to it (a record comes once per link, in the order the links were made).
+
+    The officers and rights are read as JSON text and each distinct text decoded once: a case's records mostly name
+    the same officers, and decoding them record by record was a good part of the run's time."""
     zone = timezone.get_current_timezone()
     names: dict[str, str] = {}
+    decoded: dict[str, Any] = {}
     rows: list[RecordRow] = []
-    fields = ("pk", "seq", "step", "variant", "officers", "rights_notified", "occurred_at")
-    for pk, seq, step, variant, people, rights, occurred_at in case.records.order_by("seq").values_list(*fields):
+    read = (
+        case.records.order_by("seq", "av_links__pk")
+        .annotate(officers_json=Cast("officers", TextField()), rights_json=Cast("rights_notified", TextField()))
+        .values_list(
+            "pk", "seq", "step", "variant", "officers_json", "rights_json", "occurred_at", "av_links__av_record__title"
+        )
+    )
+    for pk, seq, step, variant, people, rights, occurred_at, av_title in read:
+        if rows and rows[-1].pk == pk:  # the same record again, with its next AV record
+            rows[-1].av_titles.append(av_title)
+            continue
+        for text in (people, rights):
+            if text not in decoded:
+                decoded[text] = json.loads(text)
         local = timezone.localtime(occurred_at, zone)
         if step not in names:
             names[step] = step_name(case.workflow, step)
         label = f"#{seq} {names[step]} {local:%Y-%m-%d %H:%M}"
-        rows.append(RecordRow(pk, seq, step, variant, people, rights, local.date(), label, av_titles.get(pk, [])))
+        titles = [] if av_title is None else [av_title]
+        rows.append(RecordRow(pk, seq, step, variant, decoded[people], decoded[rights], local.date(), label, titles))
     return rows
 
 
 def precheck_case(*, case: Case, draft: dict[str, Any], on: date | None = None) -> list[Check]:
-    """Run every pre-check on the case and the draft decision (REV-5)."""
+    """Run every pre-check on the case and the draft decision (REV-5). The item's versions are read once for the
+    checks that need the one in force on some day (competence, officers, law)."""
     day = on or timezone.localdate()
     records = case_records(case)
+    items = ItemVersionsInForce()
     return [
-        competence(case, day),
-        officers(case, records),
+        competence(case, day, items=items),
+        officers(case, records, items=items),
         evidence(case, records),
         procedure(case, records, draft),
-        law(case, day),
+        law(case, day, items=items),
         discretion(case, draft),
         documents(case, records),
         crime(draft),
@@ -105,35 +126,47 @@ def as_dicts(checks: list[Check]) -> list[dict[str, Any]]:
     return [asdict(c) for c in checks]
 
 
-def competence(case: Case, day: date) -> Check:
-    """The item is held by the handling unit on the day, and the case's region is the agency's."""
+def competence(case: Case, day: date, *, items: ItemVersionsInForce) -> Check:
+    """The item is held by the handling unit on the day (DIS-3, from the run's `items`), and the case's region is the
+    agency's."""
     title = _("职权（主体资格和管辖）")
     findings: list[str] = []
     if case.item is None:
         findings.append(_("案件未关联执法事项，无法核对职权。"))
-    elif not unit_holds_item(unit=case.unit, item=case.item, on=day):
+    elif not items.unit_holds_item(unit=case.unit, item=case.item, on=day):
         findings.append(_("%(unit)s 不承担执法事项“%(item)s”。") % {"unit": case.unit, "item": case.item.code})
     if not case.region_code.startswith(case.agency.region.scope_prefix):
         findings.append(_("案件发生地 %(r)s 不在本机关辖区内。") % {"r": case.region_code})
     return Check("competence", title, not findings, findings or [_("承办机构依法承担该执法事项，案件在辖区内。")])
 
 
-def officers(case: Case, records: list[RecordRow]) -> Check:
+def officers(case: Case, records: list[RecordRow], *, items: ItemVersionsInForce) -> Check:
     """Every acting officer could act on each field-work step's date (certificate, category, region, item)."""
     title = _("执法人员资格")
     findings: list[str] = []
     looked: list[str] = []
-    # `may_act`'s answers: the people read once, each distinct question (person, day) answered once.
-    acting = MayActBatch.for_public_ids(public_ids={o["id"] for r in records for o in r.officers})
+    # `may_act`'s answers (PER-1, PER-2, DIS-3): the people read once, each distinct question (person, day) answered
+    # once, the unit holding the item on each day from the run's `items`.
+    acting = MayActBatch.for_public_ids(
+        public_ids={o["id"] for r in records for o in r.officers}, unit_holds_item=items.unit_holds_item
+    )
+    # The loop runs once per record and officer (hundreds of times for a big case): what each step is and what
+    # each (person, day) gets are looked up once, the rest of the times from these dictionaries.
+    field_work: dict[str, bool] = {}
+    reasons_of: dict[tuple[str, date], list[str]] = {}
     for record in records:
-        if not spec_for(case.workflow, record.step).field_work:
+        if record.step not in field_work:
+            field_work[record.step] = spec_for(case.workflow, record.step).field_work
+        if not field_work[record.step]:
             continue
         looked.append(record.label)
         for person in record.officers:
-            result = acting.may_act(
-                user=acting.people.get(person["id"]), item=case.item, region_code=case.region_code, on=record.day
-            )
-            findings += [f"{record.label}：{reason}" for reason in result.reasons]
+            asked = (person["id"], record.day)
+            if asked not in reasons_of:
+                reasons_of[asked] = acting.may_act(
+                    user=acting.people.get(person["id"]), item=case.item, region_code=case.region_code, on=record.day
+                ).reasons
+            findings += [f"{record.label}：{reason}" for reason in reasons_of[asked]]
         if len(record.officers) < 2:
             findings.append(_("%(r)s：执法人员不足两名。") % {"r": record.label})
     return Check("officers", title, not findings, findings or [_("各现场环节均有两名以上具备资格的执法人员。")], looked)
@@ -146,11 +179,10 @@ def evidence(case: Case, records: list[RecordRow]) -> Check:
     looked: list[str] = []
     if case.workflow == "penalty" and not any(r.step == "investigation" for r in records):
         findings.append(_("没有调查取证记录。"))
-    tables: dict[date, dict[str, str]] = {}
+    # REC-5: the agency's AV items in force on each record's day, read once for all the days.
+    tables = av_items_by_day(agency=case.agency, action_type=case.action_type, days={r.day for r in records})
     floors: dict[str, str | None] = {}  # step code → what the law requires (pure; once per code)
     for record in records:
-        if record.day not in tables:
-            tables[record.day] = _av_table(case, record.day)
         table = tables[record.day]
         code = f"{record.step}.{record.variant}" if record.variant else record.step
         if code not in floors:
@@ -160,16 +192,6 @@ def evidence(case: Case, records: list[RecordRow]) -> Check:
         if need == "continuous" and not record.av_titles:
             findings.append(_("%(r)s：应当全程音像记录，未关联音像记录。") % {"r": record.label})
     return Check("evidence", title, not findings, findings or [_("调查取证记录和应有的音像记录齐全。")], looked)
-
-
-def _av_table(case: Case, day: date) -> dict[str, str]:
-    """The agency's AV items in force on a day for the case's action type: step code → strongest requirement
-    (one query per day instead of one per record; the same rule as `catalog.selectors.av_requirement`)."""
-    table: dict[str, str] = {}
-    versions = current_versions(CatalogKind.AV, on=day, agency=case.agency).filter(action_type=case.action_type)
-    for step, requirement in versions.values_list("step", "requirement"):
-        table[step] = strongest_av(table.get(step), requirement) or requirement
-    return table
 
 
 def hearing_eligible(case: Case, draft: dict[str, Any]) -> bool:
@@ -202,26 +224,22 @@ def procedure(case: Case, records: list[RecordRow], draft: dict[str, Any]) -> Ch
     )
 
 
-def law(case: Case, day: date) -> Check:
-    """The articles the item cites are in force on the decision day."""
+def law(case: Case, day: date, *, items: ItemVersionsInForce) -> Check:
+    """The articles the item cites (in its version in force on the decision day, from the run's `items`) are in force
+    on that day."""
     title = _("适用法律依据")
     if case.item is None:
         return Check("law", title, False, [_("案件未关联执法事项，无法核对法律依据。")])
-    version = current_version(CatalogKind.ITEM, case.item, on=day)
+    version = items.version_on(item=case.item, on=day)
     if version is None:
         return Check("law", title, False, [_("执法事项在该日期没有施行的版本。")])
-    findings: list[str] = []
-    cited: list[str] = []
-    repeals: dict[int, date | None] = {}  # law pk → its repeal date: one query per law, not per article
-    for article in version.articles.select_related("law").all():
-        cited.append(article.citation)
-        text = article.text_on(day)
-        if article.law_id not in repeals:
-            repeals[article.law_id] = article.law.repealed_on()
-        repealed = repeals[article.law_id]
-        if text is None or text.repealed or (repealed is not None and repealed <= day):
-            findings.append(_("%(a)s 在 %(d)s 不再有效。") % {"a": cited[-1], "d": day.isoformat()})
-    return Check("law", title, not findings, findings or [_("所引条款在决定日均有效。")], cited)
+    cited = cited_articles(version=version, on=day)
+    findings = [
+        _("%(a)s 在 %(d)s 不再有效。") % {"a": article.citation, "d": day.isoformat()}
+        for article in cited
+        if not article.in_force
+    ]
+    return Check("law", title, not findings, findings or [_("所引条款在决定日均有效。")], [a.citation for a in cited])
 
 
 def discretion(case: Case, draft: dict[str, Any]) -> Check:

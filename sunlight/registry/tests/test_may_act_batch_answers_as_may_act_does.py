@@ -151,3 +151,22 @@ def test_a_question_asked_again_is_answered_without_a_query(people):
         assert batch.may_act(user=people["valid"], field=EnforcementField.MARKET, region_code="341221", on=ON) is first
     assert len(again) == 0
     assert first.ok
+
+
+def test_a_batch_given_a_dis3_answer_asks_it_not_the_catalog_once_per_unit_item_and_day(people, monkeypatch):
+    def catalog(**_ask: Any) -> bool:
+        raise AssertionError("the batch asked the catalog")
+
+    monkeypatch.setattr(selectors, "_unit_holds_item_check", lambda: catalog)
+    asked: list[tuple[Any, str, date]] = []
+
+    def holds(*, unit: Any, item: Any, on: date) -> bool:
+        asked.append((unit.pk, item.name, on))
+        return item.name == HELD.name
+
+    given = [q for q in questions(people) if q.item is not None] * 2
+    batch = MayActBatch(unit_holds_item=holds)
+    answers = [batch.may_act(user=q.user, item=q.item, region_code=q.region_code, on=q.on) for q in given]
+    assert sorted(asked) == sorted(set(asked)) and len(asked) == 2 * len(DAYS)  # everyone is in one unit
+    monkeypatch.setattr(selectors, "_unit_holds_item_check", lambda: holds)
+    assert answers == [may_act(user=q.user, item=q.item, region_code=q.region_code, on=q.on) for q in given]

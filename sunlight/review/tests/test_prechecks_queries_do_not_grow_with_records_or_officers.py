@@ -1,6 +1,7 @@
-"""REV-5: a pre-check run reads a fixed number of queries whatever the number of records and of acting officers (the
-officers' eligibility comes from one `MayActBatch`, each distinct person and day answered once), and its officer
-findings are still exactly what `may_act` says for each officer on each field-work record's date."""
+"""REV-5: a pre-check run reads a fixed number of queries whatever the number of records, of acting officers and of
+days the records fall on (the officers' eligibility comes from one `MayActBatch`, each distinct person and day
+answered once; the item, the AV items and the cited articles are read once per run), and its officer findings are
+still exactly what `may_act` says for each officer on each field-work record's date."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ from sunlight.review.tests.factories import MAJOR_DRAFT
 # Three past days, from 9:00 in Linquan: a record's minutes never carry it into another day.
 DAYS = [datetime.combine(timezone.localdate() - timedelta(days=k), time(9), tzinfo=LOCAL_TZ) for k in (3, 2, 1)]
 
+# A run's queries: the records with their AV links; the item's published versions (competence, law, DIS-3 on every
+# day); the people, their officer records, certificates, certificate history and sanctions, and the last cleared
+# records of those without a current one (`MayActBatch`; the crew has such a person); the AV items; the late
+# deadlines; the cited articles with their wording and repeal; the documents.
+RUN_QUERIES = 12
+
 
 def crew(desk: Desk, size: int) -> list[User]:
     """The desk's two certified officers, an officer without a certificate, an auxiliary, then more certified ones."""
@@ -41,10 +48,10 @@ def crew(desk: Desk, size: int) -> list[User]:
     return people
 
 
-def case_with(desk: Desk, *, records: int, people: list[User]) -> Case:
-    """A penalty case with `records` records: the initiation, investigations on each of three days in turn by pairs
+def case_with(desk: Desk, *, records: int, people: list[User], days: list[datetime] = DAYS) -> Case:
+    """A penalty case with `records` records: the initiation, investigations on each of `days` in turn by pairs
     taken in turn from `people` (every fifth with a linked AV record), and the notice. Whatever `records` (5 or
-    more), field work falls on the same three days; more records mean more (person, day) pairs to check."""
+    more), field work falls on the same days; more records mean more (person, day) pairs to check."""
     case = desk.start()
     seq = CaseRecord.objects.filter(case=case).count()
 
@@ -56,13 +63,13 @@ def case_with(desk: Desk, *, records: int, people: list[User]) -> Case:
             case=case, seq=seq, step=step, occurred_at=at, officers=officers, recorded_by=desk.officer, **more
         )
 
-    add("initiation", DAYS[0], [])
+    add("initiation", days[0], [])
     for n in range(records - 2):
-        at = DAYS[n % len(DAYS)] + timedelta(minutes=n)
+        at = days[n % len(days)] + timedelta(minutes=n)
         record = add("investigation", at, [people[n % len(people)], people[(n + 1) % len(people)]])
         if n % 5 == 0:
             RecordAV.objects.create(record=record, av_record=av_record(desk, at, title=f"现场视频{n}"))
-    add("notice", DAYS[-1] + timedelta(hours=1), people[:2], rights_notified=["statement", "defence", "hearing"])
+    add("notice", days[-1] + timedelta(hours=1), people[:2], rights_notified=["statement", "defence", "hearing"])
     return case
 
 
@@ -78,6 +85,20 @@ def test_the_queries_do_not_grow_with_the_records(desk):
     many = case_with(desk, records=60, people=people)
     assert few.records.count() == 10 and many.records.count() == 60
     assert queries(few) == queries(many)
+
+
+def test_the_queries_do_not_grow_with_the_days(desk):
+    people = crew(desk, 5)
+    one = case_with(desk, records=30, people=people, days=DAYS[-1:])
+    three = case_with(desk, records=30, people=people)
+    assert len({r.occurred_at.date() for r in three.records.all()}) == len(DAYS)
+    assert queries(one) == queries(three)
+
+
+def test_a_run_makes_a_fixed_small_number_of_queries(desk):
+    case = case_with(desk, records=40, people=crew(desk, 6))
+    case = Case.objects.select_related("item", "unit", "agency__region").get(pk=case.pk)  # as the review reads it
+    assert queries(case) <= RUN_QUERIES
 
 
 def test_the_queries_do_not_grow_with_the_officers(desk):
