@@ -84,6 +84,9 @@ DATABASES = {
         conn_max_age=env_int("SUNLIGHT_DB_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+# The public decision page's query is prepared once per PostgreSQL session (sunlight/publicity/selectors.py); off
+# behind a transaction-mode connection pooler, which does not keep a session's prepared statements (operator guide 4.2).
+SUNLIGHT_DB_PREPARED_STATEMENTS = env_bool("SUNLIGHT_DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded database serve a few concurrent requests without "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -92,18 +95,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# Local memory per process, nothing to run beside the application. "default" holds the portal's header and footer
-# (rendered once per language and section); "decision_pages" the last rendered page of each public decision with the
-# state it showed, served only while the database still says that state (sunlight/publicity/page_cache.py): about
-# 5 KB each, so at most ~25 MB per process.
+# Local memory per process, nothing to run beside the application: the portal's header and footer and the frame of a
+# decision page, rendered once per language and section. (Rendered decision pages are shared through the database:
+# publicity.DecisionPage, sunlight/publicity/page_cache.py.)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sunlight-default"},
-    "decision_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "sunlight-decision-pages",
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
-    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

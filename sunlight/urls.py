@@ -5,8 +5,9 @@ from django.urls import include, path
 from sunlight.api import api
 
 urlpatterns = [
-    path("", include("sunlight.portal.urls")),
+    # Decision pages first: they are the portal's most requested pages, and no other pattern overlaps them.
     path("", include("sunlight.publicity.urls")),
+    path("", include("sunlight.portal.urls")),
     path("", include("sunlight.publicity.report_urls")),
     path("accounts/", include("sunlight.accounts.urls")),
     path("workbench/evidence/", include("sunlight.evidence.urls")),

@@ -310,4 +310,31 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class DecisionPage(models.Model):
+    """A public decision page as rendered, with the state of the publication it showed (PUB-9; ADR 0009).
+
+    A cache shared by every process and server, not a record: `publicity/page_cache.py` reads it in the same query as
+    the publication's state and serves it only while that state is still the same, renders the page otherwise and
+    writes the new rendering over the old one. It holds only what the portal shows (the redacted text), and can be
+    emptied at any time: the next request renders the page again. `rendering` says for which language and address
+    prefix the page was rendered; `title` and `text` are the decision's title and text, which the process frames with
+    the portal's header and footer.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
+    rendering = models.CharField(max_length=32)
+    state = models.CharField(max_length=32)
+    title = models.TextField()
+    text = models.TextField()
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "rendering"], name="publicity_decision_page_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 from .models_report import *  # noqa: E402, F403  (annual reports, PUB-10/11)

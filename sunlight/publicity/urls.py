@@ -7,11 +7,12 @@ from .feeds import DecisionFeed
 
 app_name = "publicity"
 urlpatterns = [
+    # First: the most requested page (patterns here do not overlap, so order changes nothing else).
+    path("decisions/<uuid:public_id>/", views.decision_detail, name="decision_detail"),
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/feed.atom", DecisionFeed(), name="feed"),
     path("decisions/export.csv", views.export_csv, name="export_csv"),
     path("decisions/export.json", views.export_json, name="export_json"),
-    path("decisions/<uuid:public_id>/", views.decision_detail, name="decision_detail"),
     path("decisions/<uuid:public_id>/verify", views.decision_verify, name="decision_verify"),
     path("decisions/<uuid:public_id>/record.json", views.decision_record, name="decision_record"),
     path("decisions/<uuid:public_id>/qr.svg", views.decision_qr, name="decision_qr"),

@@ -1,19 +1,27 @@
-"""PUB-9, PUB-12: the public decision page costs one query, cached or not, and its cache (publicity/page_cache.py)
-never shows what is no longer on the portal: a withdrawal, an update or an expiry shows at once, even for a page
-served from the cache a moment before. The page from the cache is the page as rendered."""
+"""PUB-9, PUB-12: the public decision page costs one query when its page is stored, and the stored pages
+(publicity/page_cache.py) never show what is no longer on the portal: a withdrawal, an update or an expiry shows at
+once, even for a page served from the store a moment before. The stored page is the page as rendered, shared by every
+process, and a store that refuses the write costs a rendering, not the page."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.template import Context, Template
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date
+from django.views.decorators.cache import never_cache
 
 from sunlight.publicity import page_cache, selectors, views
 from sunlight.publicity.choices import PublicationStatus
-from sunlight.publicity.models import Publication
+from sunlight.publicity.models import DecisionPage, Publication
 from sunlight.publicity.services import publication_update, publication_withdraw, publicity_tick
 from sunlight.publicity.tests.factories import make_draft, publish, publisher
 
@@ -24,27 +32,80 @@ def _page(client, publication):
     return client.get(f"/decisions/{publication.public_id}/")
 
 
-def test_one_query_whether_the_page_is_cached_or_not(county, client, django_assert_max_num_queries):
+def test_one_query_when_the_page_is_stored(county, client, django_assert_max_num_queries):
     draft = make_draft(county)
     user = publisher(county)
     version = publish(draft, user)
     assert page_cache.cached(draft.public_id) is None
-    with django_assert_max_num_queries(1):
-        first = _page(client, draft)  # rendered: the version in force comes in the same query
+    # Rendered: the state and the (absent) stored page, the version in force, the write (in a savepoint); on
+    # PostgreSQL the first request of a database session also prepares the statement.
+    with django_assert_max_num_queries(6):
+        first = _page(client, draft)
     assert page_cache.cached(draft.public_id) is not None
     with django_assert_max_num_queries(1):
-        second = _page(client, draft)  # from the cache, after reading the publication's state
+        second = _page(client, draft)  # stored: read with the publication's state
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
     assert version.record["result"] in first.content.decode()
     assert "no-cache" in second["Cache-Control"]  # browsers and proxies still ask every time
-    # After an update the cached page shows another state: the new version is read and rendered with the list of
-    # versions (once per process), then served from the cache again.
+    # After an update the stored page shows another state: the new version is read and rendered with the list of
+    # versions, stored over the old page, then served from the store again.
     publication_update(publication=draft, fields={"result": "罚款人民币3000元"}, explanation="变更。", acting_user=user)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         assert "罚款人民币3000元" in _page(client, draft).content.decode()
     with django_assert_max_num_queries(1):
         assert "罚款人民币3000元" in _page(client, draft).content.decode()
+    assert DecisionPage.objects.filter(publication=draft).count() == 1
+
+
+def test_a_page_rendered_once_is_served_by_every_process(county, client, monkeypatch):
+    draft = make_draft(county)
+    publish(draft, publisher(county))
+    first = _page(client, draft).content
+    for cache in caches.all():
+        cache.clear()  # another process: nothing of this one's memory, only the database
+
+    def render(publication):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(views, "_decision_text", render)
+    assert _page(client, draft).content == first
+
+
+def test_a_store_that_refuses_the_write_costs_a_rendering_not_the_page(county, client, monkeypatch, caplog):
+    draft = make_draft(county)
+    version = publish(draft, publisher(county))
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("cannot execute INSERT in a read-only transaction")
+
+    monkeypatch.setattr(DecisionPage.objects, "bulk_create", refuse)
+    for _ in range(2):
+        response = _page(client, draft)
+        assert response.status_code == 200 and version.record["result"] in response.content.decode()
+    assert page_cache.cached(draft.public_id) is None
+    assert "not stored" in caplog.text
+    assert Publication.objects.get(pk=draft.pk).status == PublicationStatus.PUBLISHED  # the request's work stands
+
+
+def test_a_stored_page_of_another_state_is_never_served(county, client):
+    draft = make_draft(county)
+    version = publish(draft, publisher(county))
+    _page(client, draft)
+    DecisionPage.objects.filter(publication=draft).update(state="0" * 32, text="<p>伪造的页面</p>")
+    html = _page(client, draft).content.decode()
+    assert "伪造的页面" not in html and version.record["result"] in html
+    assert "伪造的页面" not in page_cache.cached(draft.public_id)[1]  # rendered again and stored over it
+
+
+def test_the_decision_page_forbids_caching_exactly_as_never_cache_does(county, client):
+    draft = make_draft(county)
+    publish(draft, publisher(county))
+    response = _page(client, draft)
+    django_way = never_cache(lambda request: HttpResponse("x"))(RequestFactory().get("/"))
+    assert response["Cache-Control"] == django_way["Cache-Control"] == views.NEVER_CACHE_CONTROL
+    expires = parse_http_date(response["Expires"])
+    assert abs(expires - parse_http_date(django_way["Expires"])) <= 2
 
 
 def test_a_withdrawal_shows_at_once_although_the_page_was_cached(county, client):
@@ -57,7 +118,7 @@ def test_a_withdrawal_shows_at_once_although_the_page_was_cached(county, client)
     assert version.record["body"] in _page(client, draft).content.decode()  # served from the cache
 
     publication_withdraw(publication=draft, explanation="该决定已被撤销，现撤回公示。", acting_user=user)
-    assert page_cache.cached(draft.public_id) == cached  # still there, and never served again
+    assert page_cache.cached(draft.public_id) == cached  # still stored, and never served again
     response = _page(client, draft)
     html = response.content.decode()
     assert response.status_code == 200 and "该决定已被撤销，现撤回公示。" in html
@@ -108,7 +169,9 @@ def test_the_page_does_not_depend_on_who_asks(county, client):
     assert user.username not in signed_in.decode()
 
 
-def test_the_page_query_reads_what_the_orm_reads(county):
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_page_query_reads_what_the_orm_reads(county, settings, prepared):
+    settings.SUNLIGHT_DB_PREPARED_STATEMENTS = prepared
     draft = make_draft(county)
     publish(draft, publisher(county))
     for with_version in (False, True):
@@ -126,6 +189,37 @@ def test_the_page_query_reads_what_the_orm_reads(county):
         selectors.public_decision(make_draft(county).public_id)
     with pytest.raises(selectors.NotFound):
         selectors.public_decision("not-a-uuid")
+
+
+def test_on_postgresql_the_page_statement_is_prepared_once_per_database_session(county):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    draft = make_draft(county)
+    publish(draft, publisher(county))
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a new session
+    connection.connection._sunlight_prepared = set()
+    key = page_cache.rendering()
+    with CaptureQueriesContext(connection) as first:
+        selectors.public_decision_page(draft.public_id, rendering=key)
+    with CaptureQueriesContext(connection) as second:
+        publication, _stored = selectors.public_decision_page(draft.public_id, rendering=key)
+    assert [q["sql"].split()[0] for q in first.captured_queries] == ["PREPARE", "EXECUTE"]
+    assert [q["sql"].split()[0] for q in second.captured_queries] == ["EXECUTE"]
+    assert publication.pk == draft.pk
+
+
+def test_the_page_query_reads_the_page_stored_for_its_rendering(county, client):
+    draft = make_draft(county)
+    publish(draft, publisher(county))
+    key = page_cache.rendering()
+    publication, stored = selectors.public_decision_page(draft.public_id, rendering=key)
+    assert publication.pk == draft.pk and stored is None
+    _page(client, draft)
+    publication, stored = selectors.public_decision_page(draft.public_id, rendering=key)
+    row = DecisionPage.objects.get(publication=draft, rendering=key)
+    assert stored == (row.state, row.title, row.text) == (page_cache.state(publication), row.title, row.text)
+    assert selectors.public_decision_page(draft.public_id, rendering="another")[1] is None
 
 
 @pytest.mark.parametrize(
