@@ -84,8 +84,9 @@ DATABASES = {
         conn_max_age=env_int("SUNLIGHT_DB_CONN_MAX_AGE", 0, minimum=0),
     )
 }
-# The public decision page's query is prepared once per PostgreSQL session (sunlight/publicity/selectors.py); off
-# behind a transaction-mode connection pooler, which does not keep a session's prepared statements (operator guide 4.2).
+# The public decision page's query is prepared once per PostgreSQL session when connections are kept across requests
+# (sunlight/publicity/selectors.py); off behind a transaction-mode connection pooler, which does not keep a session's
+# prepared statements (operator guide 4.2).
 SUNLIGHT_DB_PREPARED_STATEMENTS = env_bool("SUNLIGHT_DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded database serve a few concurrent requests without "database is locked".

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +12,18 @@ class PublicityConfig(AppConfig):
     label = "publicity"
     verbose_name = _("信息公示")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(empty_decision_pages, sender=self)
+
+
+def empty_decision_pages(*, using: str, **kwargs: Any) -> None:
+    """After `migrate` (every upgrade runs it), empty the store of rendered decision pages (PUB-9, page_cache): it is a
+    cache, and the pages an earlier version rendered would never be served by this one (their rendering key holds the
+    fingerprint of the code that rendered them), so they would only take room."""
+    from django.db import connections
+
+    from .models import DecisionPage
+
+    if DecisionPage._meta.db_table in connections[using].introspection.table_names():  # not after migrating back
+        DecisionPage.objects.using(using).all().delete()

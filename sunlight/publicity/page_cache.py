@@ -15,19 +15,27 @@ portal/base.html around the title and the text), which is the same for every dec
 process, language and address prefix with placeholders, then filled in. Both
 are rendered without the request (no context processors), so the same bytes can be served to everyone: none of these
 templates may show anything that depends on who asks.
+
+A stored page is served only by the code that rendered it: the key of its rendering holds a fingerprint of the
+application's files (`build()`), so after a deployment that changes a template, a translation or the fields a page
+shows, every page is rendered again; `sunlight migrate` empties the store of the pages of earlier versions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import Callable
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, cast
 
+import django
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
@@ -40,9 +48,6 @@ from .selectors import StoredPage
 logger = logging.getLogger(__name__)
 
 FRAME_TEMPLATE = "publicity/decision_detail.html"
-# Bump when what a stored page holds, or how a page is rendered, changes in a way the state would not notice: every
-# stored page then belongs to another rendering and is rendered again.
-FORMAT = 2
 # Placeholders for the frame: private-use characters, which no template holds and escaping leaves alone.
 _TITLE = "\ue000title\ue000"
 _TEXT = "\ue000text\ue000"
@@ -53,16 +58,42 @@ def _digest(parts: tuple[Any, ...]) -> str:
 
 
 def rendering() -> str:
-    """The key of what, besides the data, a rendered page depends on: the language and the addresses (prefix,
-    URLconf)."""
+    """The key of what, besides the data, a rendered page depends on: the code that renders it (`build()`), the
+    language and the addresses (prefix, URLconf)."""
     return _rendering_key(
-        (FORMAT, translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        (build(), translation.get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     )
 
 
 @functools.lru_cache(maxsize=64)
 def _rendering_key(parts: tuple[Any, ...]) -> str:
+    """`rendering()`'s digest, computed once per process for each language and address prefix."""
     return _digest(parts)
+
+
+@functools.cache
+def build() -> str:
+    """A fingerprint of the code this process renders pages with: Django's version and every file of the application
+    (its Python, templates, translations and static files) and of the configured template and locale directories.
+    A deployment that changes any of them changes every rendering key, so no page stored by an earlier version is
+    served by this one (`sunlight migrate` also empties the store: apps.py). Read once per process."""
+    roots = {Path(__file__).resolve().parents[1], *(Path(d).resolve() for d in settings.LOCALE_PATHS)}
+    for engine in settings.TEMPLATES:
+        roots.update(Path(d).resolve() for d in cast(list[Any], engine.get("DIRS", [])))
+    return files_digest(roots=sorted(roots), salt=django.get_version())
+
+
+def files_digest(*, roots: list[Path], salt: str) -> str:
+    """A digest of every file under `roots` (names and contents, in a fixed order; compiled Python left out)."""
+    digest = hashlib.blake2b(salt.encode("utf-8"), digest_size=16)
+    for root in roots:
+        if not root.is_dir():
+            continue
+        digest.update(b"\0root\0" + str(root).encode("utf-8"))
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def state(publication: Publication) -> str:
@@ -83,23 +114,11 @@ def state(publication: Publication) -> str:
     )
 
 
-def cached(public_id: Any) -> tuple[str, str] | None:
-    """The page stored for this decision in this rendering, with the state it showed: (state, page), to be served
-    only if `state()` of the publication as read now is the same (for inspection; the view reads the stored page in
-    the query that reads the publication)."""
-    row = (
-        DecisionPage.objects.filter(publication__public_id=public_id, rendering=rendering())
-        .values_list("state", "title", "text")
-        .first()
-    )
-    return None if row is None else (row[0], framed(row[1], row[2]))
-
-
 # The frame of each rendering, rendered once per process (templates change only with a deployment, which restarts it).
 _frames: dict[str, list[list[str]]] = {}
 
 
-def _frame(key: str) -> list[list[str]]:
+def _frame(*, key: str) -> list[list[str]]:
     """The frame rendered around the placeholders: the pieces between text placeholders, each split at the title."""
     frame = _frames.get(key)
     if frame is None:
@@ -111,40 +130,80 @@ def _frame(key: str) -> list[list[str]]:
     return frame
 
 
-def framed(title: str, text: str, *, key: str | None = None) -> str:
-    """The whole page in rendering `key` (by default the current one): the frame with the title (escaped, as
-    `{{ title }}` would be) and the rendered text."""
+def framed(*, title: str, text: str, key: str) -> str:
+    """The whole page in rendering `key`: the frame with the title (escaped, as `{{ title }}` would be) and the
+    rendered text."""
     escaped = str(conditional_escape(title))
-    return text.join(escaped.join(pieces) for pieces in _frame(key or rendering()))
+    return text.join(escaped.join(pieces) for pieces in _frame(key=key))
 
 
 def decision_page(
-    publication: Publication, stored: StoredPage | None, render: Callable[[], tuple[str, str]], *, key: str
+    *, publication: Publication, stored: StoredPage | None, render: Callable[[], tuple[str, str]], key: str
 ) -> str:
-    """The page of a published decision in rendering `key`: the `stored` page if it shows the publication as read
-    now, otherwise framed from `render()`'s (title, rendered text) and stored for every process."""
+    """The page of a published decision in rendering `key` (PUB-9): the `stored` page if it shows the publication as
+    read now, otherwise framed from `render()`'s (title, rendered text) and stored for every process."""
     now = state(publication)
     if stored is not None and stored[0] == now:
-        return framed(stored[1], stored[2], key=key)
+        return framed(title=stored[1], text=stored[2], key=key)
     title, text = render()
-    _store(publication, key, now, title, text)
-    return framed(title, text, key=key)
+    _store(publication=publication, key=key, now=now, title=title, text=text)
+    return framed(title=title, text=text, key=key)
 
 
-def _store(publication: Publication, key: str, now: str, title: str, text: str) -> None:
+# How long storing a page waits for SQLite's write lock, which one writer at a time holds: a reader of the portal
+# should not wait behind a long write (an import, a rebuild) for the whole busy timeout only to store a page.
+SQLITE_STORE_WAIT_MS = 200
+# At most one warning a minute when pages cannot be stored (a read-only replica refuses every write).
+_WARN_EVERY = 60.0
+_warned = {"at": -_WARN_EVERY, "since": 0}
+
+
+def _store(*, publication: Publication, key: str, now: str, title: str, text: str) -> None:
     """Write the rendered page over the one stored for this decision and rendering. Two workers rendering the same
     page at once both write; whichever comes last stays, and is served only while its state is the publication's.
-    A database that refuses the write (a read-only replica) costs the next request a rendering, nothing more."""
+    A database that refuses the write (a read-only replica, SQLite's lock held by another writer for longer than
+    SQLITE_STORE_WAIT_MS) costs the next request a rendering, nothing more."""
     page = DecisionPage(
         publication=publication, rendering=key, state=now, title=title, text=text, rendered_at=timezone.now()
     )
+    conn = connections[router.db_for_write(DecisionPage)]
     try:
-        with transaction.atomic():
-            DecisionPage.objects.bulk_create(
+        with _short_lock_wait(conn), transaction.atomic(using=conn.alias):
+            DecisionPage.objects.using(conn.alias).bulk_create(
                 [page],
                 update_conflicts=True,
                 unique_fields=["publication", "rendering"],
                 update_fields=["state", "title", "text", "rendered_at"],
             )
     except DatabaseError:
-        logger.warning("decision page %s not stored", publication.public_id, exc_info=True)
+        _warn_not_stored(publication.public_id)
+
+
+@contextlib.contextmanager
+def _short_lock_wait(conn: Any) -> Iterator[None]:
+    """On SQLite, wait at most SQLITE_STORE_WAIT_MS for the write lock, then the configured busy timeout again."""
+    if conn.vendor != "sqlite":
+        yield
+        return
+    configured = int(float(conn.settings_dict.get("OPTIONS", {}).get("timeout", 5)) * 1000)
+    with conn.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_STORE_WAIT_MS:d}")
+    try:
+        yield
+    finally:
+        with conn.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {configured:d}")
+
+
+def _warn_not_stored(public_id: Any) -> None:
+    """Log that a page was not stored, with the error: at most once every _WARN_EVERY seconds, with the count since."""
+    _warned["since"] += 1
+    moment = time.monotonic()
+    if moment - _warned["at"] >= _WARN_EVERY:
+        logger.warning(
+            "decision page %s not stored (%d pages not stored since the last warning)",
+            public_id,
+            _warned["since"],
+            exc_info=True,
+        )
+        _warned["at"], _warned["since"] = moment, 0

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -159,8 +160,8 @@ def public_publication(public_id: Any) -> Publication:
 
 
 # What a public decision page reads: these columns of the publication on every request (its page, the notice of a
-# withdrawn or expired decision, the key of the cached page in page_cache), and of its version in force when the page
-# has to be rendered.
+# withdrawn or expired decision, the state of the stored page in page_cache); the version in force is read only when
+# the page has to be rendered.
 DECISION_PAGE_FIELDS = (
     "id",
     "public_id",
@@ -177,7 +178,6 @@ DECISION_PAGE_FIELDS = (
     "expired_at",
     "changed_at",
 )
-DECISION_PAGE_VERSION_FIELDS = ("id", "publication", "number", "reason", "record", "explanation", "confirmed_at")
 
 
 @dataclass(frozen=True)
@@ -199,17 +199,20 @@ class _Columns:
 
 @dataclass(frozen=True)
 class _DecisionQuery:
+    """The decision page's query with its parameters as `%s` (`sql`) and as `$1`, `$2`, ... (`numbered`, for PREPARE),
+    and how to read its rows."""
+
     sql: str
+    numbered: str
+    parameters: int
     publication: _Columns
-    version: _Columns | None
-    page: bool
 
 
 # A decision page as stored by page_cache: (state it showed, title, text).
 StoredPage = tuple[str, str, str]
 
 
-def _columns(alias: str, model: type[Model], names: tuple[str, ...], table: str) -> tuple[_Columns, list[str]]:
+def _columns(*, alias: str, model: type[Model], names: tuple[str, ...], table: str) -> tuple[_Columns, list[str]]:
     """The named concrete fields in the model's field order (as `from_db` expects) and their quoted SQL columns."""
     conn = connections[alias]
     fields = [field for field in model._meta.concrete_fields if field.name in names]
@@ -226,98 +229,105 @@ def _column(alias: str, model: type[Model], name: str, table: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _decision_query(alias: str, with_version: bool, with_page: bool = False) -> _DecisionQuery:
-    """The decision page's query, built once per process and database from the models' metadata (identifiers quoted,
-    values as parameters): compiling it with the ORM cost more than the rest of a request for the portal's most
-    requested page. `with_page` joins the page stored for one rendering (its key is the first parameter)."""
+def _decision_query(alias: str) -> _DecisionQuery:
+    """The decision page's query (PUB-9), built once per process and database from the models' metadata (identifiers
+    quoted, values as parameters: the stored page's rendering, the public id, the draft status): compiling it with the
+    ORM cost more than the rest of a request for the portal's most requested page. It reads the publication and, in
+    the same row, the page stored for it in one rendering (page_cache), if any."""
     quote = connections[alias].ops.quote_name
-    publication, selected = _columns(alias, Publication, DECISION_PAGE_FIELDS, "p")
-    tables = f"{quote(Publication._meta.db_table)} p"
-    version = None
-    if with_version:
-        version, more = _columns(alias, PublicationVersion, DECISION_PAGE_VERSION_FIELDS, "v")
-        selected += more
-        tables += (
-            f" LEFT OUTER JOIN {quote(PublicationVersion._meta.db_table)} v"
-            f" ON {_column(alias, PublicationVersion, 'id', 'v')} = {_column(alias, Publication, 'current_version', 'p')}"
-        )
-    if with_page:
-        selected += [_column(alias, DecisionPage, name, "d") for name in ("state", "title", "text")]
-        tables += (
-            f" LEFT OUTER JOIN {quote(DecisionPage._meta.db_table)} d"
+    publication, selected = _columns(alias=alias, model=Publication, names=DECISION_PAGE_FIELDS, table="p")
+    selected += [_column(alias, DecisionPage, name, "d") for name in ("state", "title", "text")]
+
+    def sql(mark: Callable[[int], str]) -> str:
+        return (
+            f"SELECT {', '.join(selected)} FROM {quote(Publication._meta.db_table)} p "  # noqa: S608
+            f"LEFT OUTER JOIN {quote(DecisionPage._meta.db_table)} d"
             f" ON {_column(alias, DecisionPage, 'publication', 'd')} = {_column(alias, Publication, 'id', 'p')}"
-            f" AND {_column(alias, DecisionPage, 'rendering', 'd')} = %s"
+            f" AND {_column(alias, DecisionPage, 'rendering', 'd')} = {mark(1)} "
+            f"WHERE {_column(alias, Publication, 'public_id', 'p')} = {mark(2)} "
+            f"AND {_column(alias, Publication, 'status', 'p')} <> {mark(3)} "
+            f"AND {_column(alias, Publication, 'first_published_at', 'p')} IS NOT NULL"
         )
-    sql = (
-        f"SELECT {', '.join(selected)} FROM {tables} "  # noqa: S608
-        f"WHERE {_column(alias, Publication, 'public_id', 'p')} = %s "
-        f"AND {_column(alias, Publication, 'status', 'p')} <> %s "
-        f"AND {_column(alias, Publication, 'first_published_at', 'p')} IS NOT NULL"
+
+    return _DecisionQuery(sql(lambda n: "%s"), sql(lambda n: f"${n}"), 3, publication)
+
+
+# PostgreSQL's errors for a prepared statement the session does not have (26000), already has (42P05), or planned
+# for tables that have changed since (0A000, "cached plan must not change result type": a migration ran).
+_MISSING_STATEMENT, _DUPLICATE_STATEMENT, _STALE_STATEMENT = "26000", "42P05", "0A000"
+_STATEMENT = "sunlight_decision_page"
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    return getattr(error.__cause__, "sqlstate", None)
+
+
+def _prepare_here(conn: Any) -> bool:
+    """Whether to run the decision page's query as a prepared statement on this connection (PUB-9): on PostgreSQL,
+    unless turned off (a transaction-mode pooler does not keep a session's statements, operator guide 4.2); only on
+    a connection kept across requests (CONN_MAX_AGE not 0: otherwise PREPARE would cost every request a round trip
+    more and save nothing); and not inside a transaction, where a statement the session has lost would abort it
+    (outside, `_execute` runs the plain query instead)."""
+    return (
+        conn.vendor == "postgresql"
+        and settings.SUNLIGHT_DB_PREPARED_STATEMENTS
+        and conn.settings_dict.get("CONN_MAX_AGE") != 0
+        and not conn.in_atomic_block
     )
-    return _DecisionQuery(sql, publication, version, with_page)
 
 
-def _prepared(conn: Any, query: _DecisionQuery) -> str:
-    """The statement that runs `query` on PostgreSQL: EXECUTE of a statement prepared once per database session.
+def _execute(*, conn: Any, cursor: Any, query: _DecisionQuery, params: list[Any]) -> None:
+    """Run the decision page's query (PUB-9), on PostgreSQL as EXECUTE of a statement prepared once per database
+    session when `_prepare_here`.
 
     Planning the query costs PostgreSQL three times what running it does (0.15 against 0.05 ms), on every request of
     the portal's most requested page; a prepared statement is planned once per session. PREPARE outlives a rolled
-    back transaction, so the session remembers it for as long as it lasts; a transaction-mode pooler does not keep it
-    (SUNLIGHT_DB_PREPARED_STATEMENTS=false, docs/operator-guide.md 4.2)."""
-    name = f"sunlight_decision_page_{int(query.version is not None)}{int(query.page)}"
+    back transaction, so the session remembers it for as long as it lasts. If the session lost it all the same (a
+    DISCARD ALL, a pooler handing over another session) or its plan no longer fits the tables (a migration), the
+    statement is forgotten (and dropped) and the plain query runs; the next request prepares it again. If the
+    session has it already, it is taken as prepared."""
+    if not _prepare_here(conn):
+        cursor.execute(query.sql, params)
+        return
     raw = conn.connection
-    done: set[str] | None = getattr(raw, "_sunlight_prepared", None)
-    if done is None:
-        done = set()
-        raw._sunlight_prepared = done
-    if name not in done:
-        count = query.sql.count("%s")
-        sql = query.sql.replace("%s", "{}").format(*(f"${n}" for n in range(1, count + 1)))
-        with conn.cursor() as cursor:
-            cursor.execute(f"PREPARE {name} AS {sql}")
-        done.add(name)
-    return f"EXECUTE {name}({', '.join(['%s'] * query.sql.count('%s'))})"
-
-
-def public_decision(public_id: Any, *, with_version: bool = False) -> Publication:
-    """The publication behind a public decision page, read on every request so that a withdrawal, an update or an
-    expiry shows at once: the rows of `public_publication`, one query, only the columns of DECISION_PAGE_FIELDS (and,
-    `with_version`, those of DECISION_PAGE_VERSION_FIELDS of the version in force as `publication.current_version`;
-    otherwise that is loaded when asked for, as is the agency a withdrawal notice names)."""
-    return _public_decision(public_id, with_version=with_version, rendering=None)[0]
+    prepared: set[str] | None = getattr(raw, "_sunlight_prepared", None)
+    if prepared is None:
+        prepared = raw._sunlight_prepared = set()
+    try:
+        if _STATEMENT not in prepared:
+            try:
+                cursor.execute(f"PREPARE {_STATEMENT} AS {query.numbered}")
+            except DatabaseError as error:
+                if _sqlstate(error) != _DUPLICATE_STATEMENT:
+                    raise
+            prepared.add(_STATEMENT)
+        cursor.execute(f"EXECUTE {_STATEMENT}({', '.join(['%s'] * query.parameters)})", params)
+    except DatabaseError as error:
+        if _sqlstate(error) not in (_MISSING_STATEMENT, _STALE_STATEMENT):
+            raise
+        prepared.discard(_STATEMENT)
+        if _sqlstate(error) == _STALE_STATEMENT:
+            cursor.execute(f"DEALLOCATE {_STATEMENT}")
+        cursor.execute(query.sql, params)
 
 
 def public_decision_page(public_id: Any, *, rendering: str) -> tuple[Publication, StoredPage | None]:
-    """`public_decision` and, in the same query, the page stored for it in this rendering (page_cache), if any."""
-    return _public_decision(public_id, with_version=False, rendering=rendering)
-
-
-def _public_decision(
-    public_id: Any, *, with_version: bool, rendering: str | None
-) -> tuple[Publication, StoredPage | None]:
+    """The publication behind a public decision page and the page stored for it in this rendering (page_cache), if
+    any, in one query (PUB-9): read on every request so that a withdrawal, an update or an expiry shows at once. The
+    rows of `public_publication`, only the columns of DECISION_PAGE_FIELDS (the version in force and the agency are
+    loaded when asked for); NotFound otherwise."""
     key = _uuid(public_id)
     if key is not None:
         alias = router.db_for_read(Publication)
         conn = connections[alias]
-        query = _decision_query(alias, with_version, rendering is not None)
-        params = [Publication._meta.get_field("public_id").get_db_prep_value(key, conn), PublicationStatus.DRAFT.value]
-        if rendering is not None:
-            params.insert(0, rendering)
+        query = _decision_query(alias)
+        public = Publication._meta.get_field("public_id").get_db_prep_value(key, conn)
         with conn.cursor() as cursor:
-            if conn.vendor == "postgresql" and settings.SUNLIGHT_DB_PREPARED_STATEMENTS:
-                cursor.execute(_prepared(conn, query), params)
-            else:
-                cursor.execute(query.sql, params)
+            _execute(conn=conn, cursor=cursor, query=query, params=[rendering, public, PublicationStatus.DRAFT.value])
             row = cursor.fetchone()
         if row is not None:
-            split = len(query.publication.attnames)
-            publication = cast(Publication, query.publication.instance(alias, list(row[:split])))
-            if query.version is not None and publication.current_version_id is not None:
-                version = query.version.instance(alias, list(row[split : split + len(query.version.attnames)]))
-                Publication.current_version.field.set_cached_value(publication, version)
-            stored = None
-            if query.page and row[-3] is not None:
-                stored = cast(StoredPage, tuple(row[-3:]))
+            publication = cast(Publication, query.publication.instance(alias, list(row[:-3])))
+            stored = None if row[-3] is None else cast(StoredPage, tuple(row[-3:]))
             return publication, stored
     raise NotFound.single("publication", "not_found", _("该公示信息不存在。"))
 

@@ -109,7 +109,8 @@ NEVER_CACHE_CONTROL = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def never_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """`never_cache` for a view whose responses set no caching headers of their own."""
+    """`never_cache` for a view whose responses set no caching headers of their own (PUB-6, PUB-9: a withdrawal or an
+    update must show at once, so no browser or proxy may keep a decision page)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -140,7 +141,10 @@ def decision_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         context["withdrawal"] = selectors.latest_withdrawal(publication)
         context["verify_url"] = reverse("publicity:decision_verify", args=[publication.public_id])
         return render(request, "publicity/decision_withdrawn.html", context)
-    return HttpResponse(page_cache.decision_page(publication, stored, lambda: _decision_text(publication), key=key))
+    page = page_cache.decision_page(
+        publication=publication, stored=stored, render=lambda: _decision_text(publication), key=key
+    )
+    return HttpResponse(page)
 
 
 def _decision_text(publication: Any) -> tuple[str, str]:
