@@ -283,6 +283,8 @@ def scheduled_versions(kind: str, *, on: date, agency: Any = None) -> QuerySet[A
 
 
 class _Dated(Protocol):
+    """Anything with the day it takes effect: the catalog versions `in_force_among` chooses from."""
+
     @property
     def effective_from(self) -> date: ...
 
