@@ -10,6 +10,7 @@ import pytest
 from sunlight.catalog.choices import CatalogKind
 from sunlight.catalog.excel import export_workbook
 from sunlight.catalog.models import Benchmark, EnforcementItem, Law, MajorRule
+from sunlight.core.calendar import shift_months
 from sunlight.core.models import LedgerEntry
 from sunlight.org.tests.factories import AgencyFactory
 
@@ -90,6 +91,8 @@ def test_an_editor_adds_an_item_from_the_form_and_bad_input_is_shown(catalog, as
 
 
 def test_a_reviewer_edits_a_major_rule_and_publishes_it(catalog, as_user):
+    # Two months ahead: a version in force sooner than a month after publication needs a short-notice reason.
+    effective = shift_months(today(), 2).isoformat()
     major_catalog(catalog)
     rule = MajorRule.objects.get(agency=catalog.agency, code="MR-02")
     client = as_user(catalog.reviewer)
@@ -102,7 +105,7 @@ def test_a_reviewer_edits_a_major_rule_and_publishes_it(catalog, as_user):
         "amount": "20000",
         "party": "individual",
         "basis_text": "《行政处罚法》第五十八条",
-        "effective_from": "2027-01-01",
+        "effective_from": effective,
         "change_note": "提高标准",
     }
     assert client.post(f"{BASE}/major-rules/{rule.public_id}/revise/", form).status_code == 302
@@ -115,8 +118,8 @@ def test_a_reviewer_edits_a_major_rule_and_publishes_it(catalog, as_user):
         follow=True,
     )
     text = published.content.decode()
-    assert "第2版已审核通过并发布，自2027-01-01起施行。" in text
-    assert "第2版已发布，将于2027-01-01起施行。" in text
+    assert f"第2版已审核通过并发布，自{effective}起施行。" in text
+    assert f"第2版已发布，将于{effective}起施行。" in text
     assert rule.versions.get(number=1).amount_fen == 1_000_000
 
 
