@@ -316,8 +316,8 @@ class DecisionPage(models.Model):
     A cache shared by every process and server, not a record: `publicity/page_cache.py` reads it in the same query as
     the publication's state and serves it only while that state is still the same, renders the page otherwise and
     writes the new rendering over the old one. It holds only what the portal shows (the redacted text), and can be
-    emptied at any time: the next request renders the page again. `rendering` says for which language and address
-    prefix the page was rendered; `title` and `text` are the decision's title and text, which the process frames with
+    emptied at any time: the next request renders the page again. `rendering` says for which code (a fingerprint of the
+    application's files), language and address prefix the page was rendered; `title` and `text` are the decision's title and text, which the process frames with
     the portal's header and footer.
     """
 

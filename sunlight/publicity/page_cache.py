@@ -1,8 +1,8 @@
 """Public decision pages, stored with exactly what they show (PUB-9, PUB-12; ADR 0009).
 
 A decision page shows one version (append-only: its record never changes) and a few fields of the publication. Each
-page, once rendered, is stored in the database (`DecisionPage`, per decision and rendering: language and address
-prefix) together with the state it showed: a digest of the publication's status, version in force and every field of
+page, once rendered, is stored in the database (`DecisionPage`, per decision and rendering: the code's fingerprint,
+language and address prefix) together with the state it showed: a digest of the publication's status, version in force and every field of
 it the page shows. The view reads the publication and the stored page in one query on every request and serves the
 stored page only if that state is still the same: a withdrawal or an expiry changes the status (the view then renders
 the notice and never serves the entry), an update or an upheld correction changes the version in force, and any other
@@ -27,6 +27,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -76,20 +77,31 @@ def build() -> str:
     """A fingerprint of the code this process renders pages with: Django's version and every file of the application
     (its Python, templates, translations and static files) and of the configured template and locale directories.
     A deployment that changes any of them changes every rendering key, so no page stored by an earlier version is
-    served by this one (`sunlight migrate` also empties the store: apps.py). Read once per process."""
-    roots = {Path(__file__).resolve().parents[1], *(Path(d).resolve() for d in settings.LOCALE_PATHS)}
-    for engine in settings.TEMPLATES:
-        roots.update(Path(d).resolve() for d in cast(list[Any], engine.get("DIRS", [])))
-    return files_digest(roots=sorted(roots), salt=django.get_version())
+    served by this one (`sunlight migrate` also empties the store: apps.py). Read once per process, when the WSGI
+    application starts (sunlight/wsgi.py): a worker still running the earlier code after the next version's files are
+    installed keeps the earlier fingerprint."""
+    package = Path(__file__).resolve().parents[1]
+    roots = [("application", package)]
+    others = [
+        *settings.LOCALE_PATHS,
+        *(d for engine in settings.TEMPLATES for d in cast(list[Any], engine.get("DIRS", []))),
+    ]
+    for index, directory in enumerate(others):
+        path = Path(directory).resolve()
+        if not path.is_relative_to(package):  # the application's own are read with it
+            roots.append((f"directory {index}", path))
+    return files_digest(roots=roots, salt=django.get_version())
 
 
-def files_digest(*, roots: list[Path], salt: str) -> str:
-    """A digest of every file under `roots` (names and contents, in a fixed order; compiled Python left out)."""
+def files_digest(*, roots: list[tuple[str, Path]], salt: str) -> str:
+    """A digest of every file under each (label, root) (names relative to the root and contents, in a fixed order;
+    compiled Python left out). The labels, not the roots' paths, go into it: servers that install the same code in
+    different places share their pages."""
     digest = hashlib.blake2b(salt.encode("utf-8"), digest_size=16)
-    for root in roots:
+    for label, root in roots:
         if not root.is_dir():
             continue
-        digest.update(b"\0root\0" + str(root).encode("utf-8"))
+        digest.update(b"\0root\0" + label.encode("utf-8"))
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8") + b"\0")
             digest.update(path.read_bytes())
@@ -156,6 +168,7 @@ SQLITE_STORE_WAIT_MS = 200
 # At most one warning a minute when pages cannot be stored (a read-only replica refuses every write).
 _WARN_EVERY = 60.0
 _warned = {"at": -_WARN_EVERY, "since": 0}
+_warned_lock = threading.Lock()  # threads of one worker share it
 
 
 def _store(*, publication: Publication, key: str, now: str, title: str, text: str) -> None:
@@ -181,12 +194,14 @@ def _store(*, publication: Publication, key: str, now: str, title: str, text: st
 
 @contextlib.contextmanager
 def _short_lock_wait(conn: Any) -> Iterator[None]:
-    """On SQLite, wait at most SQLITE_STORE_WAIT_MS for the write lock, then the configured busy timeout again."""
-    if conn.vendor != "sqlite":
+    """On SQLite, wait at most SQLITE_STORE_WAIT_MS for the write lock, then the busy timeout set before again.
+    Inside a transaction there is nothing to wait for (it began IMMEDIATE: it holds the lock already)."""
+    if conn.vendor != "sqlite" or conn.in_atomic_block:
         yield
         return
-    configured = int(float(conn.settings_dict.get("OPTIONS", {}).get("timeout", 5)) * 1000)
     with conn.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        configured = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_STORE_WAIT_MS:d}")
     try:
         yield
@@ -197,13 +212,12 @@ def _short_lock_wait(conn: Any) -> Iterator[None]:
 
 def _warn_not_stored(public_id: Any) -> None:
     """Log that a page was not stored, with the error: at most once every _WARN_EVERY seconds, with the count since."""
-    _warned["since"] += 1
-    moment = time.monotonic()
-    if moment - _warned["at"] >= _WARN_EVERY:
-        logger.warning(
-            "decision page %s not stored (%d pages not stored since the last warning)",
-            public_id,
-            _warned["since"],
-            exc_info=True,
-        )
-        _warned["at"], _warned["since"] = moment, 0
+    with _warned_lock:
+        _warned["since"] += 1
+        moment = time.monotonic()
+        if moment - _warned["at"] < _WARN_EVERY:
+            return
+        count, _warned["at"], _warned["since"] = _warned["since"], moment, 0
+    logger.warning(
+        "decision page %s not stored (%d pages not stored since the last warning)", public_id, count, exc_info=True
+    )

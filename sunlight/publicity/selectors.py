@@ -7,6 +7,7 @@ or the search index, which holds published text only. Drafts do not exist for th
 from __future__ import annotations
 
 import functools
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -199,12 +200,14 @@ class _Columns:
 
 @dataclass(frozen=True)
 class _DecisionQuery:
-    """The decision page's query with its parameters as `%s` (`sql`) and as `$1`, `$2`, ... (`numbered`, for PREPARE),
-    and how to read its rows."""
+    """The decision page's query with its parameters as `%s` (`sql`), and as the statement prepared from it (`prepare`:
+    its name holds a digest of its text, so a session holding a statement of that name holds this one) with the
+    EXECUTE that runs it (`execute`); and how to read its rows."""
 
     sql: str
-    numbered: str
-    parameters: int
+    name: str
+    prepare: str
+    execute: str
     publication: _Columns
 
 
@@ -249,13 +252,20 @@ def _decision_query(alias: str) -> _DecisionQuery:
             f"AND {_column(alias, Publication, 'first_published_at', 'p')} IS NOT NULL"
         )
 
-    return _DecisionQuery(sql(lambda n: "%s"), sql(lambda n: f"${n}"), 3, publication)
+    numbered = sql(lambda n: f"${n}")
+    name = f"sunlight_decision_page_{hashlib.blake2b(numbered.encode('utf-8'), digest_size=8).hexdigest()}"
+    return _DecisionQuery(
+        sql=sql(lambda n: "%s"),
+        name=name,
+        prepare=f"PREPARE {name} AS {numbered}",
+        execute=f"EXECUTE {name}(%s, %s, %s)",
+        publication=publication,
+    )
 
 
 # PostgreSQL's errors for a prepared statement the session does not have (26000), already has (42P05), or planned
 # for tables that have changed since (0A000, "cached plan must not change result type": a migration ran).
 _MISSING_STATEMENT, _DUPLICATE_STATEMENT, _STALE_STATEMENT = "26000", "42P05", "0A000"
-_STATEMENT = "sunlight_decision_page"
 
 
 def _sqlstate(error: BaseException) -> str | None:
@@ -266,13 +276,14 @@ def _prepare_here(conn: Any) -> bool:
     """Whether to run the decision page's query as a prepared statement on this connection (PUB-9): on PostgreSQL,
     unless turned off (a transaction-mode pooler does not keep a session's statements, operator guide 4.2); only on
     a connection kept across requests (CONN_MAX_AGE not 0: otherwise PREPARE would cost every request a round trip
-    more and save nothing); and not inside a transaction, where a statement the session has lost would abort it
-    (outside, `_execute` runs the plain query instead)."""
+    more and save nothing); and only in autocommit, outside a transaction, where a statement the session has lost
+    would abort it (outside, `_execute` runs the plain query instead)."""
     return (
         conn.vendor == "postgresql"
         and settings.SUNLIGHT_DB_PREPARED_STATEMENTS
         and conn.settings_dict.get("CONN_MAX_AGE") != 0
         and not conn.in_atomic_block
+        and conn.get_autocommit()
     )
 
 
@@ -294,20 +305,20 @@ def _execute(*, conn: Any, cursor: Any, query: _DecisionQuery, params: list[Any]
     if prepared is None:
         prepared = raw._sunlight_prepared = set()
     try:
-        if _STATEMENT not in prepared:
+        if query.name not in prepared:
             try:
-                cursor.execute(f"PREPARE {_STATEMENT} AS {query.numbered}")
+                cursor.execute(query.prepare)
             except DatabaseError as error:
                 if _sqlstate(error) != _DUPLICATE_STATEMENT:
                     raise
-            prepared.add(_STATEMENT)
-        cursor.execute(f"EXECUTE {_STATEMENT}({', '.join(['%s'] * query.parameters)})", params)
+            prepared.add(query.name)
+        cursor.execute(query.execute, params)
     except DatabaseError as error:
         if _sqlstate(error) not in (_MISSING_STATEMENT, _STALE_STATEMENT):
             raise
-        prepared.discard(_STATEMENT)
+        prepared.discard(query.name)
         if _sqlstate(error) == _STALE_STATEMENT:
-            cursor.execute(f"DEALLOCATE {_STATEMENT}")
+            cursor.execute(f"DEALLOCATE {query.name}")
         cursor.execute(query.sql, params)
 
 

@@ -6,6 +6,7 @@ changes a file renders every page again, and `migrate` empties the store."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,7 @@ def _statements_to_read(session, draft):
     return _verbs(captured)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("prepared", [True, False])
-def test_the_page_query_reads_what_the_orm_reads(county, settings, prepared):
-    settings.SUNLIGHT_DB_PREPARED_STATEMENTS = prepared
-    draft = _published(county)
+def _read_as_the_orm_reads(draft):
     fast, stored = selectors.public_decision_page(draft.public_id, rendering=page_cache.rendering())
     orm = selectors.public_publication(draft.public_id)
     assert stored is None
@@ -51,6 +48,12 @@ def test_the_page_query_reads_what_the_orm_reads(county, settings, prepared):
         assert getattr(fast, attname) == getattr(orm, attname), name
         assert type(getattr(fast, attname)) is type(getattr(orm, attname)), name
     assert fast.current_version == orm.current_version  # loaded when asked for
+
+
+@pytest.mark.django_db
+def test_the_page_query_reads_what_the_orm_reads(county):
+    draft = _published(county)
+    _read_as_the_orm_reads(draft)
     for public_id in (make_draft(county).public_id, "not-a-uuid"):
         with pytest.raises(selectors.NotFound):
             selectors.public_decision_page(public_id, rendering=page_cache.rendering())
@@ -76,11 +79,15 @@ if connection.vendor != "postgresql":
 
 
 @pytest.fixture
-def postgresql_session(monkeypatch):
-    """A PostgreSQL connection kept across requests (CONN_MAX_AGE 60) with no statement prepared yet, and the rows
-    the migrations ship (a transactional test before this one may have flushed them)."""
+def shipped_rows():
+    """The rows the migrations ship, which a transactional test before this one may have flushed."""
     rules_sync()
     LedgerHead.objects.get_or_create(id=1)
+
+
+@pytest.fixture
+def postgresql_session(monkeypatch, shipped_rows):
+    """A PostgreSQL connection kept across requests (CONN_MAX_AGE 60) with no statement prepared yet."""
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
     connection.ensure_connection()
     with connection.cursor() as cursor:
@@ -94,6 +101,9 @@ def test_on_postgresql_the_page_statement_is_prepared_once_per_database_session(
     draft = _published(county)
     assert _statements_to_read(postgresql_session, draft) == ["PREPARE", "EXECUTE"]
     assert _statements_to_read(postgresql_session, draft) == ["EXECUTE"]
+    with CaptureQueriesContext(postgresql_session) as captured:
+        _read_as_the_orm_reads(draft)  # the values through EXECUTE too
+    assert _verbs(captured)[0] == "EXECUTE"
 
 
 @on_postgresql
@@ -110,11 +120,13 @@ def test_a_session_that_lost_the_statement_still_gets_the_page_and_prepares_it_a
 def test_a_statement_planned_for_tables_that_changed_is_dropped_and_prepared_again(county, postgresql_session):
     draft = _published(county)
     with postgresql_session.cursor() as cursor:  # a plan whose result type a migration then changes
+        name = selectors._decision_query(postgresql_session.alias).name
+        cursor.execute("DROP TABLE IF EXISTS changed")
         cursor.execute("CREATE TEMPORARY TABLE changed (a integer)")
-        cursor.execute(f"PREPARE {selectors._STATEMENT}(text, uuid, text) AS SELECT a FROM changed")  # noqa: S608
-        cursor.execute(f"EXECUTE {selectors._STATEMENT}('k', gen_random_uuid(), 'd')")
+        cursor.execute(f"PREPARE {name}(text, uuid, text) AS SELECT a FROM changed")  # noqa: S608
+        cursor.execute(f"EXECUTE {name}('k', gen_random_uuid(), 'd')")
         cursor.execute("ALTER TABLE changed ALTER COLUMN a TYPE text")
-    postgresql_session.connection._sunlight_prepared = {selectors._STATEMENT}
+    postgresql_session.connection._sunlight_prepared = {name}
     assert _statements_to_read(postgresql_session, draft) == ["EXECUTE", "DEALLOCATE", "SELECT"]
     assert _statements_to_read(postgresql_session, draft) == ["PREPARE", "EXECUTE"]
 
@@ -132,7 +144,7 @@ def test_a_session_that_already_has_the_statement_uses_it(county, postgresql_ses
 def test_no_statement_is_prepared_per_request_or_inside_a_transaction(county, postgresql_session, monkeypatch):
     draft = _published(county)
     with transaction.atomic():
-        assert "PREPARE" not in _statements_to_read(postgresql_session, draft)
+        assert _statements_to_read(postgresql_session, draft) == ["SELECT"]
     monkeypatch.setitem(postgresql_session.settings_dict, "CONN_MAX_AGE", 0)  # a new connection per request
     assert _statements_to_read(postgresql_session, draft) == ["SELECT"]
 
@@ -144,16 +156,23 @@ def test_a_change_to_any_file_of_the_application_is_another_build(tmp_path: Path
     page.write_text("<p>{{ version }}</p>", encoding="utf-8")
     (templates / "__pycache__").mkdir()
     (templates / "__pycache__" / "x.pyc").write_bytes(b"\x00")
-    before = page_cache.files_digest(roots=[templates], salt="5.2")
+
+    def digest(root: Path = templates, salt: str = "5.2") -> str:
+        return page_cache.files_digest(roots=[("application", root)], salt=salt)
+
+    before = digest()
     (templates / "__pycache__" / "x.pyc").write_bytes(b"\x01")  # compiled Python: not the code itself
-    assert page_cache.files_digest(roots=[templates], salt="5.2") == before
+    assert digest() == before
     page.write_text("<p>{{ version }}。</p>", encoding="utf-8")
-    assert page_cache.files_digest(roots=[templates], salt="5.2") != before
+    assert digest() != before
     page.write_text("<p>{{ version }}</p>", encoding="utf-8")
-    assert page_cache.files_digest(roots=[templates], salt="5.2") == before
-    assert page_cache.files_digest(roots=[templates], salt="5.3") != before  # another Django
+    assert digest() == before
+    assert digest(salt="5.3") != before  # another Django
+    elsewhere = tmp_path / "another" / "server"
+    shutil.copytree(templates, elsewhere)
+    assert digest(elsewhere) == before  # the same code installed elsewhere: the same build
     (templates / "publicity" / "decision.html").rename(templates / "publicity" / "other.html")
-    assert page_cache.files_digest(roots=[templates], salt="5.2") != before
+    assert digest() != before
 
 
 @pytest.mark.django_db
@@ -173,21 +192,34 @@ def test_a_page_stored_by_another_version_of_the_code_is_not_served(county, clie
     assert DecisionPage.objects.filter(publication=draft).count() == 2
 
 
-@pytest.mark.django_db
-def test_migrate_empties_the_store_of_rendered_pages(county, client):
+def _migrate_empties_the_store(county, client) -> list[str]:
+    """Store a page, run what `migrate` runs at its end, and check the store is empty and fills again; the statements
+    sent in between."""
     draft = _published(county)
     client.get(f"/decisions/{draft.public_id}/")
     assert DecisionPage.objects.filter(publication=draft).exists()
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    with CaptureQueriesContext(connection) as captured:
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    sent = _verbs(captured)  # now: the next request empties the log
     assert not DecisionPage.objects.exists()
     assert client.get(f"/decisions/{draft.public_id}/").status_code == 200  # rendered and stored again
     assert DecisionPage.objects.filter(publication=draft).count() == 1
+    return sent
 
 
 @pytest.mark.django_db
-def test_on_sqlite_storing_a_page_waits_briefly_for_the_write_lock(county, client):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's single writer")
+def test_migrate_empties_the_store_of_rendered_pages(county, client):
+    _migrate_empties_the_store(county, client)
+
+
+@on_postgresql
+def test_on_postgresql_migrate_truncates_the_store(county, client, shipped_rows):
+    assert "TRUNCATE" in _migrate_empties_the_store(county, client)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single writer")
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request is
+def test_on_sqlite_storing_a_page_waits_briefly_for_the_write_lock(county, client, shipped_rows):
     draft = _published(county)
     configured = int(float(connection.settings_dict["OPTIONS"].get("timeout", 5)) * 1000)
     with CaptureQueriesContext(connection) as captured:
@@ -195,8 +227,8 @@ def test_on_sqlite_storing_a_page_waits_briefly_for_the_write_lock(county, clien
     sql = [q["sql"] for q in captured.captured_queries]
     waits = [i for i, q in enumerate(sql) if "busy_timeout" in q]
     insert = next(i for i, q in enumerate(sql) if q.startswith("INSERT"))
-    assert len(waits) == 2 and waits[0] < insert < waits[1]
-    assert f"= {page_cache.SQLITE_STORE_WAIT_MS}" in sql[waits[0]]
+    assert len(waits) == 3 and waits[0] < waits[1] < insert < waits[2]  # read, shortened, set back
+    assert f"= {page_cache.SQLITE_STORE_WAIT_MS}" in sql[waits[1]]
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == configured  # set back for everything else
