@@ -317,8 +317,8 @@ class DecisionPage(models.Model):
     the publication's state and serves it only while that state is still the same, renders the page otherwise and
     writes the new rendering over the old one. It holds only what the portal shows (the redacted text), and can be
     emptied at any time: the next request renders the page again. `rendering` says for which code (a fingerprint of the
-    application's files), language and address prefix the page was rendered; `title` and `text` are the decision's title and text, which the process frames with
-    the portal's header and footer.
+    application's files), language and address prefix the page was rendered; `title` and `text` are the decision's
+    title and text, which the process frames with the portal's header and footer.
     """
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")

@@ -2,13 +2,14 @@
 
 A decision page shows one version (append-only: its record never changes) and a few fields of the publication. Each
 page, once rendered, is stored in the database (`DecisionPage`, per decision and rendering: the code's fingerprint,
-language and address prefix) together with the state it showed: a digest of the publication's status, version in force and every field of
-it the page shows. The view reads the publication and the stored page in one query on every request and serves the
-stored page only if that state is still the same: a withdrawal or an expiry changes the status (the view then renders
-the notice and never serves the entry), an update or an upheld correction changes the version in force, and any other
-change of what the page shows changes the digest. Nothing that is not on the portal, or no longer as it was, is
-served. Because the store is the database, a page rendered by one worker is served by every worker and every
-application server; browsers and proxies still may not cache the page (`never_cache`): they ask the server every time.
+language and address prefix) together with the state it showed: a digest of the publication's status, version in force
+and every field of it the page shows. The view reads the publication and the stored page in one query on every request
+and serves the stored page only if that state is still the same: a withdrawal or an expiry changes the status (the
+view then renders the notice and never serves the entry), an update or an upheld correction changes the version in
+force, and any other change of what the page shows changes the digest. Nothing that is not on the portal, or no longer
+as it was, is served. Because the store is the database, a page rendered by one worker is served by every worker and
+every application server; browsers and proxies still may not cache the page (`never_cache`): they ask the server every
+time.
 
 A page is its decision's text (publicity/partials/decision.html) inside a frame (publicity/decision_detail.html:
 portal/base.html around the title and the text), which is the same for every decision: it is rendered once per

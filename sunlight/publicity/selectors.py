@@ -314,10 +314,11 @@ def _execute(*, conn: Any, cursor: Any, query: _DecisionQuery, params: list[Any]
             prepared.add(query.name)
         cursor.execute(query.execute, params)
     except DatabaseError as error:
-        if _sqlstate(error) not in (_MISSING_STATEMENT, _STALE_STATEMENT):
+        sqlstate = _sqlstate(error)
+        if sqlstate not in (_MISSING_STATEMENT, _STALE_STATEMENT):
             raise
         prepared.discard(query.name)
-        if _sqlstate(error) == _STALE_STATEMENT:
+        if sqlstate == _STALE_STATEMENT:
             cursor.execute(f"DEALLOCATE {query.name}")
         cursor.execute(query.sql, params)
 
