@@ -2,15 +2,15 @@
 whose 30-day clock is running, all at 临泉县市场监督管理局 and handled by the demo accounts `officer` and `unithead`
 (both certified officers of the 综合行政执法大队, which holds the items used).
 
-Everything goes through the services, so the demo leaves the same ledger trail as real use. The catalog's demo items
-are in force from the day the demo was loaded, so every step is dated today (a few minutes apart, all before now).
+Everything goes through the services, so the demo leaves the same ledger trail as real use. Every step is dated in the
+three hours before the load, in order (the catalog's demo items are in force from the day before it).
 Loading twice changes nothing: each case is looked up by its source reference (`演示-N`) first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -26,10 +26,12 @@ PLACE = "临泉县城关街道人民路88号"
 
 
 def _clock(now: datetime, steps: int) -> Iterator[datetime]:
-    """`steps` moments today, evenly spaced and all before `now` (the demo items are in force from today)."""
-    local = timezone.localtime(now)
-    midnight = datetime.combine(local.date(), time(0, 1), tzinfo=local.tzinfo)
-    start = max(midnight, now - timedelta(hours=3))
+    """`steps` moments evenly spaced over the three hours before `now`, all at least a minute before it.
+
+    The catalog's demo entries are in force from the day before `now` (`CATALOG_LEAD`), so these moments fall within
+    them even when `now` is just after midnight.
+    """
+    start = now - timedelta(hours=3)
     gap = (now - timedelta(minutes=1) - start) / max(steps, 1)
     for index in range(steps):
         yield start + gap * index

@@ -767,6 +767,10 @@ AV_ITEMS: list[tuple[str, str, str, str, str, str]] = [
     ("AV-08", ActionType.LICENCE, "site_check", AvRequirement.APPROPRIATE, "许可现场核查", "阳光执法需求REC-5"),
 ]
 AV_AGENCIES = ("scjg", "cgj", "sthj")
+# The entries are published, and in force, from a day before the demo's moment, so that the demo cases' steps (dated in
+# the three hours before it, REC-1) fall within them at any hour, including just after midnight.
+CATALOG_LEAD = timedelta(days=1)
+
 # Agencies with the full major-decision catalog; the others get the core rules (kept small so the demo loads fast).
 FULL_MAJOR = ("scjg", "cgj")
 CORE_MAJOR = ("MR-01", "MR-02", "MR-04", "MR-06")
@@ -831,6 +835,7 @@ def load_catalog_demo(*, now: datetime | None = None) -> int:
     from sunlight.org.demo import AGENCIES, credit_code
 
     moment = now or timezone.now()
+    since = moment - CATALOG_LEAD
     admin = User.objects.get(username="admin")
     created = 0
     for title, short, kind, issuer, number, promulgated, effective, articles in LAWS:
@@ -858,7 +863,7 @@ def load_catalog_demo(*, now: datetime | None = None) -> int:
                 agency,
                 item.code,
                 _item_content(item, agency),
-                moment,
+                since,
                 action_type=item.action_type,
                 field=item.field,
             )
@@ -876,7 +881,7 @@ def load_catalog_demo(*, now: datetime | None = None) -> int:
                     "basis_text": "",
                     "levels": list(bm.levels),
                 },
-                moment,
+                since,
                 item=agency_item(agency, bm.item),
             )
     for slug, agency in agencies.items():
@@ -900,7 +905,7 @@ def load_catalog_demo(*, now: datetime | None = None) -> int:
                     "party": party,
                     "basis_text": MAJOR_BASIS,
                 },
-                moment,
+                since,
             )
     for slug, inspections in INSPECTIONS.items():
         agency = agencies[slug]
@@ -921,7 +926,7 @@ def load_catalog_demo(*, now: datetime | None = None) -> int:
                     "method": insp.method,
                     "frequency": insp.frequency,
                 },
-                moment,
+                since,
             )
     for slug in AV_AGENCIES:
         agency = agencies[slug]
@@ -938,7 +943,7 @@ def load_catalog_demo(*, now: datetime | None = None) -> int:
                     "scope": scope,
                     "basis_text": basis,
                 },
-                moment,
+                since,
             )
     created += _scheduled_change(admin, agencies["scjg"], moment)
     return created

@@ -249,6 +249,7 @@ def load_demo(*, now: Any = None) -> dict[str, int]:
     from sunlight.core.deadlines import deadlines_tick, rules_sync
     from sunlight.registry.demo import load_registry_demo
 
+    moment = now or timezone.now()  # one moment for every part, so their dates agree with each other
     created = {"regions": 0, "agencies": 0, "units": 0, "users": 0, "deadlines": 0}
     admin, made = bootstrap_admin()
     created["users"] += int(made)
@@ -348,15 +349,15 @@ def load_demo(*, now: Any = None) -> dict[str, int]:
             created["users"] += 1
         role_users[username] = user
 
-    created["deadlines"] = _demo_deadlines(agencies, role_users, now=now or timezone.now())
-    load_registry_demo(admin=admin, agencies=agencies, users=role_users, now=now or timezone.now())
+    created["deadlines"] = _demo_deadlines(agencies, role_users, now=moment)
+    load_registry_demo(admin=admin, agencies=agencies, users=role_users, now=moment)
     from sunlight.catalog.demo import load_catalog_demo  # the power catalog (issue 4)
 
-    created["catalog"] = load_catalog_demo(now=now)
+    created["catalog"] = load_catalog_demo(now=moment)
     from sunlight.cases.demo import load_cases_demo  # demo cases (issue 5)
 
-    created["cases"] = load_cases_demo(now=now)
-    deadlines_tick(now=now or timezone.now())
+    created["cases"] = load_cases_demo(now=moment)
+    deadlines_tick(now=moment)
     return created
 
 
