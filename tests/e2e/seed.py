@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -15,11 +15,13 @@ from sunlight.org.models import User
 PLACE = "临泉县城关街道人民路88号"
 
 
-def today_moments(n: int) -> list[datetime]:
-    """`n` moments today before now, a minute or more apart (the demo's items are in force from today)."""
+def recent_moments(n: int) -> list[datetime]:
+    """`n` moments in the hour before now, two minutes or more before it, in order.
+
+    The demo's items are in force from the day before the demo was loaded, so the hour may begin the day before.
+    """
     now = timezone.now()
-    local = timezone.localtime(now)
-    start = max(datetime.combine(local.date(), time(0, 1), tzinfo=local.tzinfo), now - timedelta(hours=1))
+    start = now - timedelta(hours=1)
     gap = (now - timedelta(minutes=2) - start) / n
     return [start + gap * i for i in range(n)]
 
@@ -29,7 +31,7 @@ def case_at_statement() -> Case:
     officer = User.objects.get(username="officer")
     head = User.objects.get(username="unithead")
     item = EnforcementItem.objects.get(agency=officer.agency, code="SC-CF-001")
-    at = today_moments(5)
+    at = recent_moments(5)
     case = case_create(
         acting_user=officer,
         workflow="penalty",

@@ -20,7 +20,7 @@ from sunlight.evidence.services import av_record_register
 from sunlight.org.models import User
 
 from .conftest import SHOTS, field, login, logout, nav
-from .seed import today_moments
+from .seed import recent_moments
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def seizure_at_notice() -> Case:
     officer = User.objects.get(username="officer")
     head = User.objects.get(username="unithead")
     item = EnforcementItem.objects.get(agency=officer.agency, code="SC-QZ-001")
-    at = today_moments(4)
+    at = recent_moments(4)
     case = case_create(
         acting_user=officer,
         workflow="coercion",
