@@ -25,16 +25,21 @@ from .services import case_create, case_step_record
 PLACE = "临泉县城关街道人民路88号"
 
 
-def _clock(now: datetime, steps: int) -> Iterator[datetime]:
-    """`steps` moments evenly spaced over the three hours before `now`, all at least a minute before it.
+def moments_before(*, now: datetime, count: int, span: timedelta, margin: timedelta) -> list[datetime]:
+    """`count` moments evenly spaced from `span` before `now`, in order, all at least `margin` before it: the dates of
+    the demo cases' steps and of the browser tests' seed cases (REC-1).
 
-    The catalog's demo entries are in force from the day before `now` (`CATALOG_LEAD`), so these moments fall within
-    them even when `now` is just after midnight.
+    There is no floor at midnight: the catalog's demo entries are in force from the day before the load
+    (`CATALOG_LEAD`), so the moments fall within them even when `now` is just after midnight.
     """
-    start = now - timedelta(hours=3)
-    gap = (now - timedelta(minutes=1) - start) / max(steps, 1)
-    for index in range(steps):
-        yield start + gap * index
+    start = now - span
+    gap = (now - margin - start) / max(count, 1)
+    return [start + gap * index for index in range(count)]
+
+
+def _clock(now: datetime, steps: int) -> Iterator[datetime]:
+    """`steps` moments over the three hours before `now`, all at least a minute before it."""
+    return iter(moments_before(now=now, count=steps, span=timedelta(hours=3), margin=timedelta(minutes=1)))
 
 
 def _scjg() -> Agency | None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from sunlight.cases.checks import StepInput
+from sunlight.cases.demo import moments_before
 from sunlight.cases.models import Case
 from sunlight.cases.services import case_create, case_step_record
 from sunlight.catalog.models import EnforcementItem
@@ -16,14 +17,9 @@ PLACE = "临泉县城关街道人民路88号"
 
 
 def recent_moments(n: int) -> list[datetime]:
-    """`n` moments in the hour before now, two minutes or more before it, in order.
-
-    The demo's items are in force from the day before the demo was loaded, so the hour may begin the day before.
-    """
-    now = timezone.now()
-    start = now - timedelta(hours=1)
-    gap = (now - timedelta(minutes=2) - start) / n
-    return [start + gap * i for i in range(n)]
+    """`n` moments in the hour before now, two minutes or more before it, in order (the hour may begin the day
+    before: the demo's items are in force from the day before the demo was loaded)."""
+    return moments_before(now=timezone.now(), count=n, span=timedelta(hours=1), margin=timedelta(minutes=2))
 
 
 def case_at_statement() -> Case:
